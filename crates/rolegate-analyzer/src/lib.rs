@@ -1,0 +1,1 @@
+//! rolegate-analyzer (placeholder; see the workspace README).

@@ -1,0 +1,1 @@
+//! rolegate-policy (placeholder; see the workspace README).

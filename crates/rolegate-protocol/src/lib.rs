@@ -1,0 +1,1 @@
+//! rolegate-protocol (placeholder; see the workspace README).

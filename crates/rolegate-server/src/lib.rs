@@ -1,0 +1,1 @@
+//! rolegate-server (placeholder; see the workspace README).

@@ -1,0 +1,1 @@
+//! rolegate-sigv4 (placeholder; see the workspace README).

@@ -1,0 +1,1 @@
+//! rolegate-store (placeholder; see the workspace README).

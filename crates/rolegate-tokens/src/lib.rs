@@ -1,0 +1,1 @@
+//! rolegate-tokens (placeholder; see the workspace README).

@@ -1,0 +1,102 @@
+//! Amazon Resource Names: `arn:partition:service:region:account:resource`.
+//!
+//! The resource part may itself contain `:` and `/`; only the first five colons split.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A parsed ARN. Fields are stored verbatim (no case folding): ARN matching is case-sensitive.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Arn {
+    pub partition: String,
+    pub service: String,
+    pub region: String,
+    pub account: String,
+    pub resource: String,
+}
+
+/// Why a string is not an ARN.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ArnError {
+    #[error("'{0}' does not start with 'arn:'")]
+    MissingPrefix(String),
+    #[error("'{0}' has fewer than six ':'-separated parts")]
+    TooFewParts(String),
+    #[error("'{0}' has an empty partition or service")]
+    EmptyPartitionOrService(String),
+}
+
+impl Arn {
+    /// The resource type and name of `type/name` or `type:name` resources, e.g. `role` and
+    /// `path/MyRole` for `role/path/MyRole`.
+    pub fn resource_type_and_name(&self) -> (&str, &str) {
+        match self.resource.find(['/', ':']) {
+            Some(at) => (&self.resource[..at], &self.resource[at + 1..]),
+            None => (self.resource.as_str(), ""),
+        }
+    }
+}
+
+impl FromStr for Arn {
+    type Err = ArnError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let rest = text
+            .strip_prefix("arn:")
+            .ok_or_else(|| ArnError::MissingPrefix(text.to_owned()))?;
+        let mut parts = rest.splitn(5, ':');
+        let mut next = || parts.next().ok_or_else(|| ArnError::TooFewParts(text.to_owned()));
+        let partition = next()?.to_owned();
+        let service = next()?.to_owned();
+        let region = next()?.to_owned();
+        let account = next()?.to_owned();
+        let resource = next()?.to_owned();
+        if partition.is_empty() || service.is_empty() {
+            return Err(ArnError::EmptyPartitionOrService(text.to_owned()));
+        }
+        Ok(Self { partition, service, region, account, resource })
+    }
+}
+
+impl fmt::Display for Arn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "arn:{}:{}:{}:{}:{}",
+            self.partition, self.service, self.region, self.account, self.resource
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_prints_round_trip() {
+        for text in [
+            "arn:aws:iam::123456789012:role/path/MyRole",
+            "arn:aws:sts::123456789012:assumed-role/MyRole/session",
+            "arn:aws:s3:::bucket/key:with:colons",
+            "arn:aws:lambda:us-east-1:123456789012:function:f:1",
+        ] {
+            let arn: Arn = text.parse().unwrap();
+            assert_eq!(arn.to_string(), text);
+        }
+    }
+
+    #[test]
+    fn splits_resource_type() {
+        let arn: Arn = "arn:aws:iam::123456789012:role/path/MyRole".parse().unwrap();
+        assert_eq!(arn.resource_type_and_name(), ("role", "path/MyRole"));
+        let arn: Arn = "arn:aws:lambda:us-east-1:1:function:f".parse().unwrap();
+        assert_eq!(arn.resource_type_and_name(), ("function", "f"));
+    }
+
+    #[test]
+    fn rejects_malformed() {
+        assert!(matches!("aws:iam::1:x".parse::<Arn>(), Err(ArnError::MissingPrefix(_))));
+        assert!(matches!("arn:aws:iam::1".parse::<Arn>(), Err(ArnError::TooFewParts(_))));
+        assert!(matches!("arn::iam::1:x".parse::<Arn>(), Err(ArnError::EmptyPartitionOrService(_))));
+    }
+}

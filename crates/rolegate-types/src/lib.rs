@@ -1,0 +1,10 @@
+//! Rolegate's shared vocabulary: the names every other crate uses for AWS things.
+//!
+//! Pure and I/O-free: parsing here only checks shape (an ARN has six parts, an account id has
+//! twelve digits); whether a thing exists is the store's business.
+
+mod account;
+mod arn;
+
+pub use account::{AccountId, AccountIdError};
+pub use arn::{Arn, ArnError};

@@ -7,7 +7,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod analyze;
+mod input;
 mod policy;
+mod serve;
 
 #[derive(Debug, Parser)]
 #[command(name = "rolegate", version, about = "Self-hostable IAM roles, trust policies and STS")]
@@ -18,14 +21,26 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the STS and IAM server.
+    Serve(serve::ServeArgs),
     /// Validate and evaluate IAM policy documents offline.
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
+    /// Report risky trust-policy patterns (findings TP001-TP040).
+    Lint(analyze::LintArgs),
+    /// List every principal a trust policy admits, with a witness each.
+    WhoCanAssume(analyze::WhoCanAssumeArgs),
+    /// Show who gains and who loses access between two trust policies.
+    Diff(analyze::DiffArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Serve(args) => serve::run(args),
         Command::Policy(command) => policy::run(command),
+        Command::Lint(args) => analyze::lint(args),
+        Command::WhoCanAssume(args) => analyze::who_can_assume(args),
+        Command::Diff(args) => analyze::diff(args),
     }
 }

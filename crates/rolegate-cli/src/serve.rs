@@ -1,11 +1,62 @@
-//! `rolegate serve`: start the STS and IAM server (owned by the server work).
+//! `rolegate serve`: start the STS and IAM server (the work is in `rolegate-server`).
 
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-#[derive(Debug, clap::Args)]
-pub struct ServeArgs {}
+use rolegate_server::ServerConfig;
 
-pub fn run(_args: ServeArgs) -> ExitCode {
-    eprintln!("rolegate serve: the server is not built yet");
-    ExitCode::FAILURE
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:4599")]
+    listen: SocketAddr,
+    /// Where the SQLite store, the key ring and the audit log live.
+    #[arg(long, default_value = "./rolegate-data")]
+    data_dir: PathBuf,
+    /// YAML or JSON file naming accounts, root keys, users, roles and policies to create if
+    /// absent (applied on every start).
+    #[arg(long)]
+    bootstrap: Option<PathBuf>,
+    /// Without --bootstrap, create account 000000000000 with root key test / test.
+    #[arg(long)]
+    dev: bool,
+    /// Session key ring (`id:hexkey`, comma-separated) instead of `<data-dir>/keyring`.
+    #[arg(long, env = "ROLEGATE_KEYRING", hide_env_values = true)]
+    keyring: Option<String>,
+    /// Testing only: seconds added to the server's clock (to reach session expiry).
+    #[arg(long, env = "ROLEGATE_TEST_CLOCK_OFFSET", default_value_t = 0, hide = true)]
+    test_clock_offset: i64,
+}
+
+pub fn run(args: ServeArgs) -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ROLEGATE_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let config = ServerConfig {
+        listen: args.listen,
+        data_dir: args.data_dir,
+        bootstrap: args.bootstrap,
+        dev: args.dev,
+        keyring: args.keyring,
+        clock_offset_seconds: args.test_clock_offset,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("rolegate serve: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(rolegate_server::serve(config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("rolegate serve: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

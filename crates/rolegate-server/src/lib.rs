@@ -1,1 +1,22 @@
-//! rolegate-server (placeholder; see the workspace README).
+//! Rolegate's STS and IAM service. The folders follow a request through the server, and
+//! [`pipeline`] calls them in order: receive → authenticate → dispatch → authorize → act →
+//! audit → respond.
+//!
+//! `serve` is the whole program behind `rolegate serve`: it opens the data directory (SQLite
+//! store, key ring, audit log), applies the bootstrap file, and answers AWS's Query protocol.
+
+mod actions;
+mod audit;
+mod authenticate;
+mod authorize;
+pub mod bootstrap;
+mod credentials;
+mod directory;
+mod dispatch;
+mod pipeline;
+mod receive;
+mod respond;
+mod server;
+mod state;
+
+pub use server::{ServerConfig, ServerError, serve};

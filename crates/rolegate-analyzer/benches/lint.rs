@@ -1,0 +1,2 @@
+//! Benchmarks for the analyzer (filled in below).
+fn main() {}

@@ -1,0 +1,782 @@
+//! Finite automata over strings: the exact representation of a condition key's language.
+//!
+//! A trust statement's `StringLike`, `StringEquals`, `ArnLike`… values on one key compile to a DFA
+//! (trust-findings.md, "Model the trust policy as a language"); union, intersection, complement and
+//! emptiness then answer who-can-assume, diff and the statement-union check exactly, and the
+//! shortest accepted string is the witness. Each automaton reads characters grouped into the
+//! classes its own patterns distinguish (so the alphabet stays small however large Unicode is);
+//! combining two automata refines both partitions, so languages built separately — and cached —
+//! still combine exactly.
+
+use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
+
+/// A small multiplicative hasher for the subset construction's state sets (keys are ours, not an
+/// attacker's, so SipHash's flood resistance buys nothing here).
+#[derive(Default)]
+struct QuickHasher(u64);
+
+impl Hasher for QuickHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.write_u64(value as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The largest Unicode scalar value, plus one: code points live in `0..CODE_END`.
+const CODE_END: u32 = 0x11_0000;
+
+/// A set of characters: sorted, disjoint, inclusive ranges of code points.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CharSet {
+    ranges: Vec<(u32, u32)>,
+}
+
+impl CharSet {
+    /// Every character.
+    pub fn any() -> Self {
+        Self { ranges: vec![(0, CODE_END - 1)] }
+    }
+
+    /// Exactly one character.
+    pub fn single(c: char) -> Self {
+        Self { ranges: vec![(c as u32, c as u32)] }
+    }
+
+    /// Several characters.
+    pub fn of(chars: impl IntoIterator<Item = char>) -> Self {
+        Self::from_ranges(chars.into_iter().map(|c| (c as u32, c as u32)).collect())
+    }
+
+    /// A character compared without case (ASCII and simple Unicode case pairs).
+    pub fn ignoring_case(c: char) -> Self {
+        Self::of(c.to_lowercase().chain(c.to_uppercase()).chain(std::iter::once(c)))
+    }
+
+    /// Parses a class such as `A-Za-z0-9._-` (a `-` first or last is literal).
+    pub fn parse_class(spec: &str) -> Self {
+        let chars: Vec<char> = spec.chars().collect();
+        let mut ranges = Vec::new();
+        let mut i = 0;
+        while let Some(&c) = chars.get(i) {
+            match (chars.get(i + 1), chars.get(i + 2)) {
+                (Some('-'), Some(&end)) => {
+                    ranges.push((c as u32, end as u32));
+                    i += 3;
+                }
+                _ => {
+                    ranges.push((c as u32, c as u32));
+                    i += 1;
+                }
+            }
+        }
+        Self::from_ranges(ranges)
+    }
+
+    fn from_ranges(mut ranges: Vec<(u32, u32)>) -> Self {
+        ranges.retain(|(a, b)| a <= b);
+        ranges.sort_unstable();
+        let mut merged: Vec<(u32, u32)> = Vec::with_capacity(ranges.len());
+        for (a, b) in ranges {
+            match merged.last_mut() {
+                Some(last) if a <= last.1.saturating_add(1) => last.1 = last.1.max(b),
+                _ => merged.push((a, b)),
+            }
+        }
+        Self { ranges: merged }
+    }
+
+    /// Every character not in this set.
+    pub fn complement(&self) -> Self {
+        let mut out = Vec::new();
+        let mut next = 0u32;
+        for &(a, b) in &self.ranges {
+            if a > next {
+                out.push((next, a - 1));
+            }
+            next = b.saturating_add(1);
+        }
+        if next < CODE_END {
+            out.push((next, CODE_END - 1));
+        }
+        Self { ranges: out }
+    }
+
+    /// Whether `c` is in the set.
+    pub fn contains(&self, c: u32) -> bool {
+        self.ranges.iter().any(|&(a, b)| a <= c && c <= b)
+    }
+}
+
+/// One step of a pattern: exactly one character of a set, or any number of them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Piece {
+    One(CharSet),
+    Many(CharSet),
+}
+
+/// A pattern: a sequence of pieces. `StringLike` `a*b?` is `[One(a), Many(any), One(b), One(any)]`.
+pub type Pieces = Vec<Piece>;
+
+/// The partition of all characters into classes that every piece treats alike.
+#[derive(Debug)]
+pub struct Alphabet {
+    /// First code point of each class; classes are contiguous intervals.
+    starts: Vec<u32>,
+    /// A readable member of each class, used to spell witnesses.
+    reps: Vec<char>,
+    /// Symbols in the order witnesses prefer them (letters and digits first).
+    preferred: Vec<usize>,
+}
+
+impl Alphabet {
+    /// The coarsest interval partition that respects every set used by `patterns`.
+    pub fn for_patterns<'a>(patterns: impl IntoIterator<Item = &'a Pieces>) -> Arc<Self> {
+        let mut cuts = vec![0u32, 0xD800, 0xE000];
+        for pieces in patterns {
+            for piece in pieces {
+                let (Piece::One(set) | Piece::Many(set)) = piece;
+                for &(a, b) in &set.ranges {
+                    cuts.push(a);
+                    cuts.push(b.saturating_add(1));
+                }
+            }
+        }
+        Self::from_cuts(cuts)
+    }
+
+    /// The common refinement of two partitions.
+    pub fn merge(a: &Self, b: &Self) -> Arc<Self> {
+        let mut cuts = a.starts.clone();
+        cuts.extend_from_slice(&b.starts);
+        Self::from_cuts(cuts)
+    }
+
+    fn from_cuts(mut cuts: Vec<u32>) -> Arc<Self> {
+        cuts.retain(|&c| c < CODE_END);
+        cuts.sort_unstable();
+        cuts.dedup();
+        let mut starts = Vec::with_capacity(cuts.len());
+        let mut reps = Vec::with_capacity(cuts.len());
+        for (i, &start) in cuts.iter().enumerate() {
+            let end = cuts.get(i + 1).copied().unwrap_or(CODE_END);
+            if let Some(rep) = representative(start, end) {
+                starts.push(start);
+                reps.push(rep);
+            } else if start >= 0xD800 && start < 0xE000 {
+                // Surrogates are not characters; keep the interval so lookups stay total.
+                starts.push(start);
+                reps.push('\u{FFFD}');
+            }
+        }
+        let mut preferred: Vec<usize> =
+            (0..reps.len()).filter(|&s| starts.get(s).is_some_and(|&c| !(0xD800..0xE000).contains(&c))).collect();
+        preferred.sort_by_key(|&s| reps.get(s).map_or(u8::MAX, |&c| niceness(c)));
+        Arc::new(Self { starts, reps, preferred })
+    }
+
+    /// The number of character classes.
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Whether there are no classes (never: the partition covers all characters).
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    /// The class of `c`.
+    pub fn symbol(&self, c: char) -> usize {
+        self.symbol_of(c as u32)
+    }
+
+    fn symbol_of(&self, code: u32) -> usize {
+        self.starts.partition_point(|&s| s <= code).saturating_sub(1)
+    }
+
+    fn same(&self, other: &Self) -> bool {
+        self.starts == other.starts
+    }
+
+    fn rep(&self, symbol: usize) -> char {
+        self.reps.get(symbol).copied().unwrap_or('x')
+    }
+}
+
+/// How pleasant a character is in a witness; lower is better.
+fn niceness(c: char) -> u8 {
+    match c {
+        'a'..='z' => 0,
+        '0'..='9' => 1,
+        'A'..='Z' => 2,
+        '-' | '_' | '.' => 3,
+        '/' | ':' | '@' => 4,
+        '!'..='~' => 5,
+        _ => 6,
+    }
+}
+
+/// A readable character in `start..end`, preferring letters and digits.
+const PREFERRED: &str = "xyzabcdefghijklmnopqrstuvw0123456789XYZABCDEFGHIJKLMNOPQRSTUVW-_./:@";
+
+fn representative(start: u32, end: u32) -> Option<char> {
+    PREFERRED
+        .chars()
+        .find(|&c| (start..end).contains(&(c as u32)))
+        .or_else(|| (start.max(0x21)..end.min(0x7F)).find_map(char::from_u32))
+        .or_else(|| (start..end).find_map(char::from_u32))
+}
+
+/// A complete deterministic automaton over an [`Alphabet`]. State 0 is the start.
+#[derive(Clone, Debug)]
+pub struct Dfa {
+    alphabet: Arc<Alphabet>,
+    /// `next[state * alphabet.len() + symbol]`.
+    next: Vec<u32>,
+    accept: Vec<bool>,
+}
+
+impl Dfa {
+    /// The language of any one of `alternatives` (each a sequence of pieces).
+    pub fn from_alternatives(alternatives: &[Pieces]) -> Self {
+        let alphabet = Alphabet::for_patterns(alternatives);
+        Self::build(&alphabet, alternatives)
+    }
+
+    fn build(alphabet: &Arc<Alphabet>, alternatives: &[Pieces]) -> Self {
+        // NFA state (alternative, position); subset construction over sorted state lists.
+        let width = alphabet.len();
+        let closure = |set: &mut Vec<(usize, usize)>| {
+            let mut i = 0;
+            while let Some(&(alt, pos)) = set.get(i) {
+                if let Some(Piece::Many(_)) = alternatives.get(alt).and_then(|p| p.get(pos)) {
+                    if !set.contains(&(alt, pos + 1)) {
+                        set.push((alt, pos + 1));
+                    }
+                }
+                i += 1;
+            }
+            set.sort_unstable();
+            set.dedup();
+        };
+        let mut start: Vec<(usize, usize)> = (0..alternatives.len()).map(|a| (a, 0)).collect();
+        closure(&mut start);
+        let mut index: HashMap<Vec<(usize, usize)>, u32, BuildHasherDefault<QuickHasher>> = HashMap::default();
+        let mut queue = VecDeque::new();
+        let mut states: Vec<Vec<(usize, usize)>> = Vec::new();
+        index.insert(start.clone(), 0);
+        states.push(start.clone());
+        queue.push_back(start);
+        let mut next = Vec::new();
+        let mut accept = Vec::new();
+        while let Some(set) = queue.pop_front() {
+            accept.push(
+                set.iter()
+                    .any(|&(alt, pos)| alternatives.get(alt).is_some_and(|p| p.len() == pos)),
+            );
+            for symbol in 0..width {
+                let code = alphabet.rep(symbol) as u32;
+                let mut target = Vec::new();
+                for &(alt, pos) in &set {
+                    match alternatives.get(alt).and_then(|p| p.get(pos)) {
+                        Some(Piece::One(cs)) if cs.contains(code) => target.push((alt, pos + 1)),
+                        Some(Piece::Many(cs)) if cs.contains(code) => target.push((alt, pos)),
+                        _ => {}
+                    }
+                }
+                closure(&mut target);
+                let id = match index.get(&target) {
+                    Some(&id) => id,
+                    None => {
+                        let id = u32::try_from(states.len()).unwrap_or(u32::MAX);
+                        index.insert(target.clone(), id);
+                        states.push(target.clone());
+                        queue.push_back(target);
+                        id
+                    }
+                };
+                next.push(id);
+            }
+        }
+        Self { alphabet: Arc::clone(alphabet), next, accept }.pruned()
+    }
+
+    /// The language of one pattern.
+    pub fn from_pieces(pieces: &Pieces) -> Self {
+        Self::from_alternatives(std::slice::from_ref(pieces))
+    }
+
+    /// Every string.
+    pub fn universal() -> Self {
+        Self::from_pieces(&vec![Piece::Many(CharSet::any())])
+    }
+
+    /// No string.
+    pub fn empty() -> Self {
+        Self::from_alternatives(&[])
+    }
+
+    /// The alphabet this automaton reads.
+    pub fn alphabet(&self) -> &Arc<Alphabet> {
+        &self.alphabet
+    }
+
+    fn states(&self) -> usize {
+        self.accept.len()
+    }
+
+    fn step(&self, state: usize, symbol: usize) -> usize {
+        self.next.get(state * self.alphabet.len() + symbol).map_or(0, |&s| s as usize)
+    }
+
+    /// Whether `text` is in the language.
+    pub fn accepts(&self, text: &str) -> bool {
+        let mut state = 0;
+        for c in text.chars() {
+            state = self.step(state, self.alphabet.symbol(c));
+        }
+        self.accept.get(state).copied().unwrap_or(false)
+    }
+
+    /// The strings not in the language.
+    pub fn complement(&self) -> Self {
+        Self {
+            alphabet: Arc::clone(&self.alphabet),
+            next: self.next.clone(),
+            accept: self.accept.iter().map(|a| !a).collect(),
+        }
+    }
+
+    /// Strings in both languages.
+    pub fn intersect(&self, other: &Self) -> Self {
+        self.product(other, |a, b| a && b)
+    }
+
+    /// Strings in either language.
+    pub fn union(&self, other: &Self) -> Self {
+        self.product(other, |a, b| a || b)
+    }
+
+    /// Strings in this language but not in `other`.
+    pub fn minus(&self, other: &Self) -> Self {
+        self.product(other, |a, b| a && !b)
+    }
+
+    fn product(&self, other: &Self, keep: impl Fn(bool, bool) -> bool) -> Self {
+        // Over the common refinement of both alphabets; each operand reads a merged symbol as the
+        // class containing it, looked up once per symbol (no table is rewritten).
+        let alphabet = if Arc::ptr_eq(&self.alphabet, &other.alphabet) || self.alphabet.same(&other.alphabet) {
+            Arc::clone(&self.alphabet)
+        } else {
+            Alphabet::merge(&self.alphabet, &other.alphabet)
+        };
+        let width = alphabet.len();
+        let mine: Vec<usize> = alphabet.starts.iter().map(|&c| self.alphabet.symbol_of(c)).collect();
+        let theirs: Vec<usize> = alphabet.starts.iter().map(|&c| other.alphabet.symbol_of(c)).collect();
+        let other_states = other.states();
+        // Pair (a, b) is slot a * |other| + b of a dense table: products stay small.
+        let mut index: Vec<u32> = vec![u32::MAX; self.states() * other_states];
+        let mut order = vec![(0usize, 0usize)];
+        if let Some(slot) = index.get_mut(0) {
+            *slot = 0;
+        }
+        let mut next = Vec::new();
+        let mut accept = Vec::new();
+        let mut i = 0;
+        while let Some(&(a, b)) = order.get(i) {
+            let accepted = |dfa: &Self, s: usize| dfa.accept.get(s).copied().unwrap_or(false);
+            accept.push(keep(accepted(self, a), accepted(other, b)));
+            for (&sa, &sb) in mine.iter().zip(&theirs) {
+                let pair = (self.step(a, sa), other.step(b, sb));
+                let slot = pair.0 * other_states + pair.1;
+                let id = match index.get(slot) {
+                    Some(&id) if id != u32::MAX => id,
+                    _ => {
+                        let id = u32::try_from(order.len()).unwrap_or(u32::MAX);
+                        if let Some(s) = index.get_mut(slot) {
+                            *s = id;
+                        }
+                        order.push(pair);
+                        id
+                    }
+                };
+                next.push(id);
+            }
+            i += 1;
+        }
+        let _ = width;
+        Self { alphabet, next, accept }.pruned()
+    }
+
+    /// Whether the language is empty.
+    pub fn is_empty(&self) -> bool {
+        self.witness().is_none()
+    }
+
+    /// Whether every string is in the language.
+    pub fn is_universal(&self) -> bool {
+        self.complement().is_empty()
+    }
+
+    /// Whether the language is a subset of `other`'s.
+    pub fn is_subset_of(&self, other: &Self) -> bool {
+        self.minus(other).is_empty()
+    }
+
+    /// A shortest string in the language, spelled with readable characters.
+    pub fn witness(&self) -> Option<String> {
+        self.witness_avoiding(&[])
+    }
+
+    /// A shortest string in the language, other than those in `avoid` when possible.
+    pub fn witness_avoiding(&self, avoid: &[&str]) -> Option<String> {
+        // BFS over (state) for the shortest; then, if it is to be avoided, try a few more.
+        let mut parent: Vec<Option<(usize, usize)>> = vec![None; self.states()];
+        let mut seen = vec![false; self.states()];
+        let mut queue = VecDeque::from([0usize]);
+        if let Some(s) = seen.get_mut(0) {
+            *s = true;
+        }
+        let mut found = Vec::new();
+        while let Some(state) = queue.pop_front() {
+            if self.accept.get(state).copied().unwrap_or(false) {
+                let text = self.spell(&parent, state);
+                if !avoid.contains(&text.as_str()) {
+                    return Some(text);
+                }
+                found.push(text);
+            }
+            for &symbol in &self.alphabet.preferred {
+                let target = self.step(state, symbol);
+                if let Some(s) = seen.get_mut(target) {
+                    if !*s {
+                        *s = true;
+                        if let Some(p) = parent.get_mut(target) {
+                            *p = Some((state, symbol));
+                        }
+                        queue.push_back(target);
+                    }
+                }
+            }
+        }
+        found.into_iter().next()
+    }
+
+    fn spell(&self, parent: &[Option<(usize, usize)>], mut state: usize) -> String {
+        let mut chars = Vec::new();
+        while let Some(Some((from, symbol))) = parent.get(state) {
+            chars.push(self.alphabet.rep(*symbol));
+            state = *from;
+        }
+        chars.iter().rev().collect()
+    }
+
+    /// The number of strings in the language, or `None` when it is infinite.
+    pub fn finite_size(&self) -> Option<usize> {
+        // Infinite iff a cycle is reachable from the start and co-reachable to an accept state.
+        let live = self.live_states();
+        let n = self.states();
+        let width = self.alphabet.len();
+        let mut memo: Vec<Option<usize>> = vec![None; n];
+        let mut on_stack = vec![false; n];
+        fn count(
+            dfa: &Dfa,
+            s: usize,
+            live: &[bool],
+            width: usize,
+            memo: &mut [Option<usize>],
+            on_stack: &mut [bool],
+        ) -> Option<usize> {
+            if let Some(Some(c)) = memo.get(s) {
+                return Some(*c);
+            }
+            if on_stack.get(s).copied().unwrap_or(false) {
+                return None;
+            }
+            if let Some(flag) = on_stack.get_mut(s) {
+                *flag = true;
+            }
+            let mut total = usize::from(dfa.accept.get(s).copied().unwrap_or(false));
+            for symbol in 0..width {
+                let t = dfa.step(s, symbol);
+                if live.get(t).copied().unwrap_or(false) {
+                    total = total.saturating_add(count(dfa, t, live, width, memo, on_stack)?);
+                }
+            }
+            if let Some(flag) = on_stack.get_mut(s) {
+                *flag = false;
+            }
+            if let Some(m) = memo.get_mut(s) {
+                *m = Some(total);
+            }
+            Some(total)
+        }
+        if !live.first().copied().unwrap_or(false) {
+            return Some(0);
+        }
+        count(self, 0, &live, width, &mut memo, &mut on_stack)
+    }
+
+    /// States from which an accepting state is reachable (one backward search).
+    fn live_states(&self) -> Vec<bool> {
+        let n = self.states();
+        let width = self.alphabet.len();
+        let mut reverse: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for s in 0..n {
+            for sym in 0..width {
+                if let Some(r) = reverse.get_mut(self.step(s, sym)) {
+                    r.push(u32::try_from(s).unwrap_or(u32::MAX));
+                }
+            }
+        }
+        let mut live: Vec<bool> = self.accept.clone();
+        let mut stack: Vec<usize> = (0..n).filter(|&s| live.get(s).copied().unwrap_or(false)).collect();
+        while let Some(t) = stack.pop() {
+            for &s in reverse.get(t).map(Vec::as_slice).unwrap_or(&[]) {
+                if let Some(l) = live.get_mut(s as usize) {
+                    if !*l {
+                        *l = true;
+                        stack.push(s as usize);
+                    }
+                }
+            }
+        }
+        live
+    }
+
+    /// Merges every dead state (no accepting state reachable) into one; cheap, and keeps chains of
+    /// products from growing on garbage. Minimizes fully when the automaton is small.
+    fn pruned(self) -> Self {
+        // Full minimization costs a pass per distinguishing length (long for ARN literals); only
+        // large automata, where products would multiply the size, are worth it.
+        if self.states() > 400 {
+            return self.minimized();
+        }
+        let live = self.live_states();
+        if live.iter().all(|&l| l) {
+            return self;
+        }
+        // Collapse: dead states become one sink; renumber reachable states.
+        let width = self.alphabet.len();
+        let mut id = vec![u32::MAX; self.states()];
+        let mut order: Vec<usize> = vec![0];
+        let mut sink: Option<u32> = None;
+        if let Some(first) = id.get_mut(0) {
+            *first = 0;
+        }
+        let mut next = Vec::new();
+        let mut accept = Vec::new();
+        let mut i = 0;
+        while let Some(&s) = order.get(i) {
+            accept.push(self.accept.get(s).copied().unwrap_or(false));
+            for sym in 0..width {
+                let t = self.step(s, sym);
+                let target = if live.get(t).copied().unwrap_or(false) {
+                    match id.get(t) {
+                        Some(&known) if known != u32::MAX => known,
+                        _ => {
+                            let new = u32::try_from(order.len()).unwrap_or(u32::MAX);
+                            if let Some(slot) = id.get_mut(t) {
+                                *slot = new;
+                            }
+                            order.push(t);
+                            new
+                        }
+                    }
+                } else if let Some(s) = sink {
+                    s
+                } else {
+                    let new = u32::try_from(order.len()).unwrap_or(u32::MAX);
+                    if let Some(slot) = id.get_mut(t) {
+                        *slot = new;
+                    }
+                    order.push(t);
+                    sink = Some(new);
+                    new
+                };
+                next.push(target);
+            }
+            i += 1;
+        }
+        Self { alphabet: self.alphabet, next, accept }
+    }
+
+    /// Moore's partition refinement: the smallest equivalent automaton. Signatures are compared
+    /// by sorting rows of one flat buffer (no per-state allocation, no hashing).
+    fn minimized(self) -> Self {
+        let n = self.states();
+        let width = self.alphabet.len();
+        let row = width + 1;
+        let mut class: Vec<u32> = self.accept.iter().map(|&a| u32::from(a)).collect();
+        let mut count = if self.accept.iter().any(|&a| a) && self.accept.iter().any(|&a| !a) { 2 } else { 1 };
+        let mut signature = vec![0u32; n * row];
+        let mut order: Vec<usize> = (0..n).collect();
+        loop {
+            for (state, sig) in signature.chunks_exact_mut(row).enumerate() {
+                let mut cells = sig.iter_mut();
+                if let Some(first) = cells.next() {
+                    *first = class.get(state).copied().unwrap_or(0);
+                }
+                for (symbol, cell) in cells.enumerate() {
+                    *cell = class.get(self.step(state, symbol)).copied().unwrap_or(0);
+                }
+            }
+            let rows = |i: usize| signature.get(i * row..(i + 1) * row).unwrap_or(&[]);
+            order.sort_unstable_by(|&a, &b| rows(a).cmp(rows(b)));
+            let mut refined = vec![0u32; n];
+            let mut next_id = 0u32;
+            let mut previous: Option<usize> = None;
+            for &state in &order {
+                if let Some(p) = previous {
+                    if rows(p) != rows(state) {
+                        next_id += 1;
+                    }
+                }
+                if let Some(r) = refined.get_mut(state) {
+                    *r = next_id;
+                }
+                previous = Some(state);
+            }
+            let new_count = if n == 0 { 0 } else { next_id as usize + 1 };
+            class = refined;
+            if new_count == count {
+                break;
+            }
+            count = new_count;
+        }
+        // Renumber so the start state's class is 0, in BFS order.
+        let unset = u32::MAX;
+        let mut renumber = vec![unset; count.max(1)];
+        let mut representative_of: Vec<usize> = vec![0];
+        if let Some(r) = class.first().and_then(|&c| renumber.get_mut(c as usize)) {
+            *r = 0;
+        }
+        let mut i = 0;
+        while let Some(&s) = representative_of.get(i) {
+            for sym in 0..width {
+                let t = self.step(s, sym);
+                let c = class.get(t).copied().unwrap_or(0) as usize;
+                if renumber.get(c) == Some(&unset) {
+                    if let Some(r) = renumber.get_mut(c) {
+                        *r = u32::try_from(representative_of.len()).unwrap_or(u32::MAX);
+                    }
+                    representative_of.push(t);
+                }
+            }
+            i += 1;
+        }
+        let mut next = Vec::with_capacity(representative_of.len() * width);
+        let mut accept = Vec::with_capacity(representative_of.len());
+        for &s in &representative_of {
+            accept.push(self.accept.get(s).copied().unwrap_or(false));
+            for sym in 0..width {
+                let c = class.get(self.step(s, sym)).copied().unwrap_or(0) as usize;
+                next.push(renumber.get(c).copied().unwrap_or(0));
+            }
+        }
+        Self { alphabet: self.alphabet, next, accept }
+    }
+}
+
+/// The pieces of an IAM `StringLike` pattern: `*` any run, `?` any one character.
+pub fn glob_pieces(pattern: &str, ignore_case: bool) -> Pieces {
+    pattern
+        .chars()
+        .map(|c| match c {
+            '*' => Piece::Many(CharSet::any()),
+            '?' => Piece::One(CharSet::any()),
+            c if ignore_case => Piece::One(CharSet::ignoring_case(c)),
+            c => Piece::One(CharSet::single(c)),
+        })
+        .collect()
+}
+
+/// The pieces of an exact string (`StringEquals`), optionally without case.
+pub fn literal_pieces(text: &str, ignore_case: bool) -> Pieces {
+    text.chars()
+        .map(|c| {
+            if ignore_case {
+                Piece::One(CharSet::ignoring_case(c))
+            } else {
+                Piece::One(CharSet::single(c))
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dfa(patterns: &[&str]) -> Dfa {
+        let pieces: Vec<Pieces> = patterns.iter().map(|p| glob_pieces(p, false)).collect();
+        Dfa::from_alternatives(&pieces)
+    }
+
+    #[test]
+    fn glob_language_matches_iam_wildcards() {
+        let d = dfa(&["repo:acme*"]);
+        assert!(d.accepts("repo:acme"));
+        assert!(d.accepts("repo:acme-evil/x:ref:refs/heads/main"));
+        assert!(!d.accepts("repo:acm"));
+        let q = dfa(&["a?c"]);
+        assert!(q.accepts("abc") && q.accepts("a/c") && !q.accepts("ac") && !q.accepts("abbc"));
+    }
+
+    #[test]
+    fn boolean_operations_and_witnesses() {
+        let org = Dfa::from_pieces(&glob_pieces("repo:acme/*", false));
+        let prefix = Dfa::from_pieces(&glob_pieces("repo:acme*", false));
+        assert!(org.is_subset_of(&prefix));
+        assert!(!prefix.is_subset_of(&org));
+        let gained = prefix.minus(&org).witness().unwrap();
+        assert!(prefix.accepts(&gained) && !org.accepts(&gained), "{gained}");
+        assert!(org.intersect(&org.complement()).is_empty());
+        assert!(org.union(&org.complement()).is_universal());
+    }
+
+    #[test]
+    fn counts_finite_languages() {
+        let pieces = vec![literal_pieces("a", false), literal_pieces("b", false)];
+        assert_eq!(Dfa::from_alternatives(&pieces).finite_size(), Some(2));
+        assert_eq!(Dfa::empty().finite_size(), Some(0));
+        assert_eq!(Dfa::universal().finite_size(), None);
+    }
+
+    #[test]
+    fn automata_over_different_alphabets_combine_exactly() {
+        // A literal built from a witness character must not stand for its whole class.
+        let wide = Dfa::from_pieces(&glob_pieces("repo:*", false));
+        let tenant = Dfa::from_pieces(&literal_pieces("repo:x", false));
+        let others = wide.minus(&tenant);
+        assert!(others.accepts("repo:y") && !others.accepts("repo:x"));
+        assert_eq!(others.witness().as_deref(), Some("repo:"));
+    }
+
+    #[test]
+    fn ignore_case_literals() {
+        let d = Dfa::from_pieces(&literal_pieces("Prod", true));
+        assert!(d.accepts("prod") && d.accepts("PROD") && !d.accepts("prodx"));
+    }
+
+    #[test]
+    fn classes_and_non_ascii() {
+        let d = Dfa::from_pieces(&vec![Piece::One(CharSet::parse_class("a-z0-9-")), Piece::Many(CharSet::parse_class("a-z0-9-"))]);
+        assert!(d.accepts("kube-system") && !d.accepts("Kube") && !d.accepts("") && !d.accepts("é"));
+        assert!(d.complement().accepts("é"));
+    }
+}

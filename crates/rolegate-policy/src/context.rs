@@ -1,0 +1,152 @@
+//! The request being authorized: who asks, for which action on which resource, and the request
+//! context (condition keys with their values).
+//!
+//! Context keys compare case-insensitively (`aws:SourceIp` = `AWS:sourceip`); values keep their
+//! case. Every key may have several values (`aws:TagKeys`, `aws:PrincipalOrgPaths`).
+
+/// Condition keys and their values.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Context {
+    /// (lower-cased key, values), keys unique.
+    entries: Vec<(String, Vec<String>)>,
+}
+
+impl Context {
+    /// An empty context.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one value to `key` (after any values it already has).
+    pub fn insert(&mut self, key: impl AsRef<str>, value: impl Into<String>) -> &mut Self {
+        self.push_values(key.as_ref(), std::iter::once(value.into()));
+        self
+    }
+
+    /// Adds several values to `key`; with an empty list the key is present with no value.
+    pub fn insert_all<I, S>(&mut self, key: impl AsRef<str>, values: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.push_values(key.as_ref(), values.into_iter().map(Into::into));
+        self
+    }
+
+    /// Removes `key`.
+    pub fn remove(&mut self, key: &str) -> &mut Self {
+        let key = key.to_lowercase();
+        self.entries.retain(|(k, _)| *k != key);
+        self
+    }
+
+    /// The values of `key` (any case), if it is present.
+    pub fn get(&self, key: &str) -> Option<&[String]> {
+        self.entries
+            .iter()
+            .find(|(k, _)| {
+                k.eq_ignore_ascii_case(key) || (!key.is_ascii() && *k == key.to_lowercase())
+            })
+            .map(|(_, v)| v.as_slice())
+    }
+
+    /// The values of a key already lower-cased (the evaluator's fast path).
+    pub(crate) fn get_lower(&self, key_lower: &str) -> Option<&[String]> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k == key_lower)
+            .map(|(_, v)| v.as_slice())
+    }
+
+    /// Whether `key` (any case) is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// (lower-cased key, values) pairs in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[String])> {
+        self.entries.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+    }
+
+    /// Whether the context has no key.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn push_values(&mut self, key: &str, values: impl Iterator<Item = String>) {
+        let key = key.to_lowercase();
+        if let Some((_, existing)) = self.entries.iter_mut().find(|(k, _)| *k == key) {
+            existing.extend(values);
+            return;
+        }
+        self.entries.push((key, values.collect()));
+    }
+}
+
+/// One authorization question.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Request {
+    /// Who asks: an IAM ARN (`arn:aws:iam::A:user/u`, `arn:aws:iam::A:root`,
+    /// `arn:aws:sts::A:assumed-role/R/S`, `arn:aws:sts::A:federated-user/N`, or a role ARN), the
+    /// word `anonymous`, a service principal (`ec2.amazonaws.com`), or a federation provider
+    /// (`arn:aws:iam::A:oidc-provider/...`, `cognito-identity.amazonaws.com`, ...).
+    pub principal: String,
+    /// The caller's unique id (`AIDA…`, `AROA…` or `AROA…:session`), when known; trust policies
+    /// that name a unique id match on it.
+    pub principal_id: Option<String>,
+    /// The action, `service:Action`.
+    pub action: String,
+    /// The resource ARN, or `*` for actions without resource-level permissions.
+    pub resource: String,
+    /// The account that owns the resource; `None` takes it from the resource ARN, and failing
+    /// that treats the resource as the caller's own.
+    pub resource_account: Option<String>,
+    /// The request context. Keys the evaluator can derive (`aws:PrincipalArn`, ...) are derived
+    /// from `principal` when absent here.
+    pub context: Context,
+}
+
+impl Request {
+    /// A request with an empty context.
+    pub fn new(
+        principal: impl Into<String>,
+        action: impl Into<String>,
+        resource: impl Into<String>,
+    ) -> Self {
+        Request {
+            principal: principal.into(),
+            principal_id: None,
+            action: action.into(),
+            resource: resource.into(),
+            resource_account: None,
+            context: Context::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_ignore_case_and_collect_values() {
+        let mut ctx = Context::new();
+        ctx.insert("aws:TagKeys", "a")
+            .insert("AWS:tagkeys", "b")
+            .insert_all("aws:SourceIp", ["10.0.0.1"]);
+        assert_eq!(ctx.get("aws:tagkeys").unwrap(), ["a", "b"]);
+        assert_eq!(ctx.get("AWS:SOURCEIP").unwrap(), ["10.0.0.1"]);
+        assert!(ctx.get("aws:username").is_none());
+        ctx.insert_all("empty:Key", Vec::<String>::new());
+        assert_eq!(ctx.get("empty:key").unwrap(), [] as [String; 0]);
+        ctx.remove("AWS:TagKeys");
+        assert!(!ctx.contains_key("aws:tagkeys"));
+    }
+
+    #[test]
+    fn values_keep_their_case() {
+        let mut ctx = Context::new();
+        ctx.insert("aws:PrincipalTag/Team", "Blue");
+        assert_eq!(ctx.get_lower("aws:principaltag/team").unwrap(), ["Blue"]);
+    }
+}

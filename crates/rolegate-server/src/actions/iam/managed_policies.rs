@@ -1,0 +1,125 @@
+//! Customer managed policies: CreatePolicy, GetPolicy, ListPolicies, DeletePolicy.
+
+use rolegate_protocol::{AwsError, QueryMap, Service, Validator, XmlWriter, model};
+use rolegate_store::{ManagedPolicy, PolicyScope, StoreError};
+
+use super::{
+    Page, check_duplicate_tags, check_identity_policy, iam_arn, internal, messages, tags_param,
+    to_store_tags, write_tags,
+};
+use crate::actions::Ctx;
+use crate::credentials::new_unique_id;
+
+fn write_policy(w: &mut XmlWriter, policy: &ManagedPolicy, with_details: bool) {
+    w.element("PolicyName", &policy.name);
+    w.element("PolicyId", &policy.policy_id);
+    w.element("Arn", &policy.arn);
+    w.element("Path", &policy.path);
+    w.element("DefaultVersionId", &policy.default_version_id);
+    w.display("AttachmentCount", policy.attachment_count);
+    w.display("PermissionsBoundaryUsageCount", 0);
+    w.display("IsAttachable", true);
+    if with_details {
+        w.optional("Description", policy.description.as_deref());
+    }
+    w.timestamp("CreateDate", policy.created_at);
+    w.timestamp("UpdateDate", policy.updated_at);
+    if with_details && !policy.tags.is_empty() {
+        write_tags(w, &policy.tags);
+    }
+}
+
+/// The managed policy `arn`, or NoSuchEntity.
+pub async fn load_policy(ctx: &Ctx<'_>, arn: &str) -> Result<ManagedPolicy, AwsError> {
+    match ctx.state.store.get_policy(arn).await {
+        Ok(policy) => Ok(policy),
+        Err(StoreError::NotFound { .. }) => Err(AwsError::no_such_entity(messages::no_such_policy(arn))),
+        Err(e) => Err(internal(&e)),
+    }
+}
+
+pub fn policy_arn_param(v: &mut Validator, params: &QueryMap) -> String {
+    v.required(params, "PolicyArn", &model::iam::ARN).unwrap_or_default().to_owned()
+}
+
+pub async fn create_policy(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
+    let mut v = Validator::new(Service::Iam);
+    let name = v.required(params, "PolicyName", &model::iam::POLICY_NAME).unwrap_or_default();
+    let document = v.required(params, "PolicyDocument", &model::iam::POLICY_DOCUMENT).unwrap_or_default();
+    let path = v.optional(params, "Path", &model::iam::POLICY_PATH).unwrap_or("/");
+    let description = v.optional(params, "Description", &model::iam::POLICY_DESCRIPTION);
+    let tags = tags_param(&mut v, params);
+    v.check()?;
+    check_duplicate_tags(&tags)?;
+    let arn = iam_arn(ctx.account_id(), "policy", path, name);
+    ctx.authorize("iam:CreatePolicy", &arn)?;
+    check_identity_policy(document)?;
+    let policy = ManagedPolicy {
+        arn,
+        account_id: ctx.account_id().to_owned(),
+        name: name.to_owned(),
+        policy_id: new_unique_id("ANPA"),
+        path: path.to_owned(),
+        description: description.map(str::to_owned),
+        default_version_id: "v1".to_owned(),
+        attachment_count: 0,
+        created_at: ctx.facts.now,
+        updated_at: ctx.facts.now,
+        tags: to_store_tags(&tags),
+    };
+    match ctx.state.store.create_policy(&policy, document).await {
+        Ok(()) => {}
+        Err(StoreError::AlreadyExists { .. }) => {
+            return Err(AwsError::entity_already_exists(messages::policy_exists(name)));
+        }
+        Err(e) => return Err(internal(&e)),
+    }
+    ctx.respond(|w| w.nested("Policy", |w| write_policy(w, &policy, false)))
+}
+
+pub async fn get_policy(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
+    let mut v = Validator::new(Service::Iam);
+    let arn = policy_arn_param(&mut v, params);
+    v.check()?;
+    ctx.authorize("iam:GetPolicy", &arn)?;
+    let policy = load_policy(ctx, &arn).await?;
+    ctx.respond(|w| w.nested("Policy", |w| write_policy(w, &policy, true)))
+}
+
+pub async fn list_policies(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
+    let mut v = Validator::new(Service::Iam);
+    let scope = v.optional(params, "Scope", &rolegate_protocol::StringRule::ANY);
+    if let Some(scope) = scope {
+        v.enumeration(&params.field_path("Scope"), scope, &["All", "AWS", "Local"]);
+    }
+    let only_attached = params.optional_bool("OnlyAttached").map_err(|e| e.to_aws_error(Service::Iam))?;
+    let prefix = v.optional(params, "PathPrefix", &model::iam::POLICY_PATH);
+    let page = Page::parse(&mut v, params)?;
+    v.check()?;
+    ctx.authorize("iam:ListPolicies", &iam_arn(ctx.account_id(), "policy", "/", "*"))?;
+    // Rolegate has no AWS managed policies: `Scope=AWS` lists nothing.
+    let policies = if scope == Some("AWS") {
+        Vec::new()
+    } else {
+        let scope = PolicyScope { path_prefix: prefix.map(str::to_owned), only_attached: only_attached.unwrap_or(false) };
+        ctx.state.store.list_policies(ctx.account_id(), &scope).await.map_err(|e| internal(&e))?
+    };
+    ctx.respond(|w| page.write(w, "Policies", &policies, |w, p| write_policy(w, p, false)))
+}
+
+pub async fn delete_policy(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
+    let mut v = Validator::new(Service::Iam);
+    let arn = policy_arn_param(&mut v, params);
+    v.check()?;
+    ctx.authorize("iam:DeletePolicy", &arn)?;
+    let policy = load_policy(ctx, &arn).await?;
+    if policy.attachment_count > 0 {
+        return Err(AwsError::delete_conflict(messages::POLICY_ATTACHED));
+    }
+    let versions = ctx.state.store.list_policy_versions(&arn).await.map_err(|e| internal(&e))?;
+    if versions.len() > 1 {
+        return Err(AwsError::delete_conflict(messages::POLICY_HAS_VERSIONS));
+    }
+    ctx.state.store.delete_policy(&arn).await.map_err(|e| internal(&e))?;
+    ctx.respond_empty()
+}

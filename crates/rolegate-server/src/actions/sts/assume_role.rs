@@ -1,0 +1,350 @@
+//! `AssumeRole`: the trust policy decides who may wear the role, the caller's own policies
+//! must agree when the trust names only an account or the caller is in another account, and
+//! STS mints temporary credentials carrying everything later requests need.
+//!
+//! Order of checks, as AWS reports them: model validation; root callers; tag rules; session
+//! policies; MFA code; role lookup and authorization (trust ∧ identity, plus `sts:TagSession`
+//! and `sts:SetSourceIdentity` when used) — a missing role answers exactly like a denied one;
+//! then the duration caps (role chaining, `MaxSessionDuration`); then minting.
+
+use std::collections::BTreeMap;
+
+use rolegate_policy::{Decision, Policy, PolicyType};
+use rolegate_protocol::{AwsError, QueryMap, Service, Tag, Validator, model};
+use rolegate_types::Arn;
+use serde_json::json;
+
+use super::{audit_credentials, check_mfa, write_credentials};
+use crate::actions::Ctx;
+use crate::authorize;
+use crate::credentials::{Session, SessionKind, mint};
+use crate::directory::RoleEntry;
+
+const DEFAULT_DURATION: i64 = 3_600;
+/// Role chaining caps sessions at one hour, whatever the role allows.
+const CHAINED_MAX_DURATION: i64 = 3_600;
+/// The space session policies, policy ARNs and session tags share (our packing metric: their
+/// characters, whitespace outside JSON strings not counted).
+const PACKED_CAPACITY: usize = 2_048;
+
+const ROOT_CANNOT_ASSUME: &str = "Roles may not be assumed by root accounts.";
+const EXCEEDS_MAX_SESSION: &str = "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.";
+const EXCEEDS_CHAINING: &str =
+    "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.";
+const DUPLICATE_TAG_KEYS: &str = "Duplicate tag keys found. Please note that Tag keys are case insensitive.";
+const TRANSITIVE_NOT_IN_TAGS: &str = "The specified transitive tag key must be included in the requested tags.";
+const TRANSITIVE_CONFLICT: &str = "One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key from the calling session.";
+
+/// The typed request.
+#[derive(Debug)]
+struct AssumeRoleRequest {
+    role_arn: String,
+    session_name: String,
+    duration: Option<i64>,
+    external_id: Option<String>,
+    serial_number: Option<String>,
+    token_code: Option<String>,
+    policy: Option<String>,
+    policy_arns: Vec<String>,
+    tags: Vec<Tag>,
+    transitive_tag_keys: Vec<String>,
+    source_identity: Option<String>,
+}
+
+fn parse(params: &QueryMap) -> Result<AssumeRoleRequest, AwsError> {
+    let mut v = Validator::new(Service::Sts);
+    let role_arn = v.required(params, "RoleArn", &model::sts::ARN);
+    let session_name = v.required(params, "RoleSessionName", &model::sts::ROLE_SESSION_NAME);
+    let policy_arns: Vec<String> = params
+        .list("PolicyArns", "member")
+        .iter()
+        .filter_map(|member| v.required(member, "arn", &model::sts::ARN).map(str::to_owned))
+        .collect();
+    let policy = v.optional(params, "Policy", &model::sts::UNRESTRICTED_SESSION_POLICY);
+    let duration = v
+        .optional_i32(params, "DurationSeconds", &model::sts::ROLE_DURATION_SECONDS)
+        .map_err(|e| e.to_aws_error(Service::Sts))?;
+    let tags = v.tags(params, "Tags", Some(model::sts::MAX_TAGS), &model::sts::TAG_KEY, &model::sts::TAG_VALUE);
+    let transitive_tag_keys =
+        v.string_list(params, "TransitiveTagKeys", Some(model::sts::MAX_TAGS), &model::sts::TAG_KEY);
+    let external_id = v.optional(params, "ExternalId", &model::sts::EXTERNAL_ID);
+    let serial_number = v.optional(params, "SerialNumber", &model::sts::SERIAL_NUMBER);
+    let token_code = v.optional(params, "TokenCode", &model::sts::TOKEN_CODE);
+    let source_identity = v.optional(params, "SourceIdentity", &model::sts::SOURCE_IDENTITY);
+    let request = AssumeRoleRequest {
+        role_arn: role_arn.unwrap_or_default().to_owned(),
+        session_name: session_name.unwrap_or_default().to_owned(),
+        duration: duration.map(i64::from),
+        external_id: external_id.map(str::to_owned),
+        serial_number: serial_number.map(str::to_owned),
+        token_code: token_code.map(str::to_owned),
+        policy: policy.map(str::to_owned),
+        policy_arns,
+        tags,
+        transitive_tag_keys,
+        source_identity: source_identity.map(str::to_owned),
+    };
+    v.check()?;
+    Ok(request)
+}
+
+/// `arn:partition:iam::ACCOUNT:role/path/NAME` → (account, path, name); `None` if the ARN does
+/// not name a role (such a role cannot exist, so it is refused like a missing one).
+fn role_of(arn: &Arn) -> Option<(String, String, String)> {
+    if arn.service != "iam" || !rolegate_types::AccountId::is_valid(&arn.account) {
+        return None;
+    }
+    let rest = arn.resource.strip_prefix("role/")?;
+    let (path, name) = match rest.rfind('/') {
+        Some(at) => (format!("/{}/", rest.get(..at)?), rest.get(at + 1..)?),
+        None => ("/".to_owned(), rest),
+    };
+    (!name.is_empty()).then(|| (arn.account.clone(), path, name.to_owned()))
+}
+
+/// The tag rules STS checks before authorizing.
+fn check_tags(request: &AssumeRoleRequest, inherited_transitive: &[String]) -> Result<(), AwsError> {
+    let mut seen = std::collections::HashSet::new();
+    for tag in &request.tags {
+        if !seen.insert(tag.key.to_lowercase()) {
+            return Err(AwsError::invalid_parameter_value(DUPLICATE_TAG_KEYS));
+        }
+    }
+    for key in &request.transitive_tag_keys {
+        if !seen.contains(&key.to_lowercase()) {
+            return Err(AwsError::invalid_parameter_value(TRANSITIVE_NOT_IN_TAGS));
+        }
+    }
+    let inherited: Vec<String> = inherited_transitive.iter().map(|k| k.to_lowercase()).collect();
+    if request.tags.iter().any(|t| inherited.contains(&t.key.to_lowercase())) {
+        return Err(AwsError::invalid_parameter_value(TRANSITIVE_CONFLICT));
+    }
+    Ok(())
+}
+
+pub async fn handle(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
+    let request = parse(params)?;
+    let arn: Arn = request
+        .role_arn
+        .parse()
+        .ok()
+        .filter(|a: &Arn| !a.resource.is_empty())
+        .ok_or_else(|| AwsError::validation_error(format!("{} is invalid", request.role_arn)))?;
+    let caller = ctx.caller;
+    if caller.is_root() {
+        return Err(AwsError::access_denied(ROOT_CANNOT_ASSUME));
+    }
+    let calling_session = caller.session.as_ref().filter(|s| s.kind == SessionKind::AssumedRole);
+    let inherited_transitive: Vec<String> =
+        calling_session.map(|s| s.transitive_tag_keys.clone()).unwrap_or_default();
+    check_tags(&request, &inherited_transitive)?;
+
+    // Session policies: parsed as AWS parses them; managed ones must exist.
+    let mut session_policies = Vec::new();
+    if let Some(text) = &request.policy {
+        Policy::parse(text, PolicyType::Session).map_err(|e| policy_error(&e))?;
+        session_policies.push(text.clone());
+    }
+    for policy_arn in &request.policy_arns {
+        let document = session_policy_document(ctx, policy_arn).await?;
+        session_policies.push(document);
+    }
+    let packed_chars = request.policy.as_deref().map_or(0, Policy::size_without_whitespace)
+        + request.policy_arns.iter().map(String::len).sum::<usize>()
+        + request.tags.iter().map(|t| t.key.chars().count() + t.value.chars().count()).sum::<usize>();
+    let packed_percent = (packed_chars * 100).div_ceil(PACKED_CAPACITY);
+    if packed_percent > 100 {
+        return Err(AwsError::packed_policy_too_large(format!(
+            "Packed policy consumes {packed_percent}% of allotted space, please use smaller policy."
+        )));
+    }
+
+    let mfa_now = check_mfa(ctx, request.serial_number.as_deref(), request.token_code.as_deref()).await?;
+
+    // Authorization: trust policy and caller policies, through the one policy engine.
+    let role = match role_of(&arn) {
+        Some((account, path, name)) => ctx
+            .state
+            .directory
+            .role(&account, &name)
+            .await
+            .map_err(|e| crate::respond::internal(&e))?
+            .filter(|r| r.role.path == path),
+        None => None,
+    };
+    let denied = |action: &str| AwsError::not_authorized(&caller.arn, action, &request.role_arn);
+    let Some(role) = role else {
+        ctx.decisions.push(authorize::DecisionRecord {
+            action: "sts:AssumeRole".into(),
+            resource: request.role_arn.clone(),
+            decision: Decision::ImplicitlyDenied,
+            matched: vec!["role-not-found".into()],
+        });
+        return Err(denied("sts:AssumeRole"));
+    };
+    let mut actions = vec!["sts:AssumeRole"];
+    if !request.tags.is_empty() {
+        actions.push("sts:TagSession");
+    }
+    if request.source_identity.is_some() {
+        actions.push("sts:SetSourceIdentity");
+    }
+    for action in actions {
+        let mut engine_request = authorize::request_for(caller, &ctx.facts, action, &request.role_arn);
+        engine_request.resource_account = Some(role.role.account_id.clone());
+        add_assume_role_context(&mut engine_request.context, &request, &role, mfa_now);
+        let record = authorize::decide(caller, &engine_request, std::slice::from_ref(&role.trust));
+        let allowed = record.decision == Decision::Allowed;
+        ctx.decisions.push(record);
+        if !allowed {
+            return Err(denied(action));
+        }
+    }
+
+    // A source identity, once set, stays for the whole chain.
+    let inherited_source = caller.session.as_ref().and_then(|s| s.source_identity.clone());
+    if let (Some(old), Some(new)) = (&inherited_source, &request.source_identity)
+        && old != new
+    {
+        return Err(denied("sts:SetSourceIdentity"));
+    }
+
+    let duration = request.duration.unwrap_or(DEFAULT_DURATION);
+    if calling_session.is_some() && duration > CHAINED_MAX_DURATION {
+        return Err(AwsError::validation_error(EXCEEDS_CHAINING));
+    }
+    if duration > role.role.max_session_duration {
+        return Err(AwsError::validation_error(EXCEEDS_MAX_SESSION));
+    }
+
+    let now = ctx.facts.now.unix_timestamp();
+    let (tags, transitive_tag_keys) = session_tags(&request, &role, calling_session);
+    let session = Session {
+        kind: SessionKind::AssumedRole,
+        account_id: role.role.account_id.clone(),
+        access_key_id: String::new(),
+        secret_access_key: String::new(),
+        issued_at: now,
+        expires_at: now + duration,
+        path: Some(role.role.path.clone()),
+        role_name: Some(role.role.name.clone()),
+        role_id: Some(role.role.role_id.clone()),
+        session_name: Some(request.session_name.clone()),
+        user_name: None,
+        user_id: None,
+        session_policies,
+        tags,
+        transitive_tag_keys,
+        source_identity: request.source_identity.clone().or(inherited_source),
+        mfa_authenticated_at: if mfa_now {
+            Some(now)
+        } else {
+            caller.session.as_ref().and_then(|s| s.mfa_authenticated_at)
+        },
+        chain_depth: calling_session.map_or(0, |s| s.chain_depth + 1),
+    };
+    let (minted, session) = mint(&ctx.state.sealer, session).map_err(|e| crate::respond::internal(&e))?;
+    let assumed_arn = session.arn();
+    let assumed_id = session.user_id();
+    let report_packed = request.policy.is_some() || !request.policy_arns.is_empty() || !request.tags.is_empty();
+    ctx.response_elements = Some(json!({
+        "credentials": audit_credentials(&minted),
+        "assumedRoleUser": {"assumedRoleId": assumed_id, "arn": assumed_arn},
+        "sourceIdentity": session.source_identity,
+    }));
+    ctx.respond(|w| {
+        write_credentials(w, &minted);
+        w.nested("AssumedRoleUser", |w| {
+            w.element("AssumedRoleId", &assumed_id);
+            w.element("Arn", &assumed_arn);
+        });
+        if report_packed {
+            w.display("PackedPolicySize", packed_percent);
+        }
+        w.optional("SourceIdentity", session.source_identity.as_deref());
+    })
+}
+
+/// `MalformedPolicyDocument` (or `LimitExceeded`) with the engine's AWS text.
+fn policy_error(error: &rolegate_policy::PolicyError) -> AwsError {
+    AwsError::new(error.code(), if error.code() == "LimitExceeded" { 409 } else { 400 }, error.message())
+}
+
+/// The default version of a managed session policy.
+async fn session_policy_document(ctx: &Ctx<'_>, policy_arn: &str) -> Result<String, AwsError> {
+    let policy = match ctx.state.store.get_policy(policy_arn).await {
+        Ok(policy) => policy,
+        Err(rolegate_store::StoreError::NotFound { .. }) => {
+            return Err(AwsError::invalid_parameter_value(format!(
+                "Policy {policy_arn} does not exist or is not attachable."
+            )));
+        }
+        Err(e) => return Err(crate::respond::internal(&e)),
+    };
+    let version = ctx
+        .state
+        .store
+        .get_policy_version(policy_arn, &policy.default_version_id)
+        .await
+        .map_err(|e| crate::respond::internal(&e))?;
+    Ok(version.document)
+}
+
+/// The condition keys AssumeRole adds to the caller's context.
+fn add_assume_role_context(
+    context: &mut rolegate_policy::Context,
+    request: &AssumeRoleRequest,
+    role: &RoleEntry,
+    mfa_now: bool,
+) {
+    context.insert("sts:RoleSessionName", request.session_name.clone());
+    if let Some(external_id) = &request.external_id {
+        context.insert("sts:ExternalId", external_id.clone());
+    }
+    if let Some(source) = &request.source_identity {
+        context.insert("sts:SourceIdentity", source.clone());
+    }
+    if !request.transitive_tag_keys.is_empty() {
+        context.insert_all("sts:TransitiveTagKeys", request.transitive_tag_keys.iter().cloned());
+    }
+    if !request.tags.is_empty() {
+        context.insert_all("aws:TagKeys", request.tags.iter().map(|t| t.key.clone()));
+        for tag in &request.tags {
+            context.insert(format!("aws:RequestTag/{}", tag.key), tag.value.clone());
+        }
+    }
+    for tag in &role.role.tags {
+        context.insert(format!("aws:ResourceTag/{}", tag.key), tag.value.clone());
+    }
+    if mfa_now {
+        context.remove("aws:MultiFactorAuthPresent").remove("aws:MultiFactorAuthAge");
+        context.insert("aws:MultiFactorAuthPresent", "true");
+        context.insert("aws:MultiFactorAuthAge", "0");
+    }
+}
+
+/// The new session's tags: role tags, overridden (case-insensitively) by the request's tags,
+/// plus the transitive tags of the calling session; and the keys that stay transitive.
+fn session_tags(
+    request: &AssumeRoleRequest,
+    role: &RoleEntry,
+    calling: Option<&Session>,
+) -> (Vec<(String, String)>, Vec<String>) {
+    let mut tags: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for tag in &role.role.tags {
+        tags.insert(tag.key.to_lowercase(), (tag.key.clone(), tag.value.clone()));
+    }
+    for tag in &request.tags {
+        tags.insert(tag.key.to_lowercase(), (tag.key.clone(), tag.value.clone()));
+    }
+    let mut transitive: Vec<String> = request.transitive_tag_keys.clone();
+    if let Some(calling) = calling {
+        for key in &calling.transitive_tag_keys {
+            if let Some((k, v)) = calling.tags.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
+                tags.insert(k.to_lowercase(), (k.clone(), v.clone()));
+                transitive.push(k.clone());
+            }
+        }
+    }
+    (tags.into_values().collect(), transitive)
+}

@@ -1,0 +1,206 @@
+//! The caller of a request, as every later stage needs it: its ARN and ids (what
+//! GetCallerIdentity answers and error messages name), the principal the policy engine
+//! matches, its identity policies, boundary and session policies, and its tags.
+
+use std::sync::Arc;
+
+use rolegate_policy::{Policy, PolicyType};
+use rolegate_protocol::AwsError;
+use rolegate_store::Account;
+
+use crate::credentials::{Session, SessionKind};
+use crate::directory::UserEntry;
+use crate::state::AppState;
+
+/// What kind of identity signed the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallerKind {
+    /// An account root's long-term key.
+    Root,
+    /// An IAM user's long-term key.
+    User,
+    /// A service identity (stands in for an AWS service such as `ec2.amazonaws.com`).
+    Service,
+    /// Temporary credentials from AssumeRole.
+    RoleSession,
+    /// Temporary credentials from GetSessionToken by a user.
+    UserSession,
+    /// Temporary credentials from GetSessionToken by an account root.
+    RootSession,
+}
+
+/// An authenticated caller.
+#[derive(Debug)]
+pub struct Caller {
+    pub kind: CallerKind,
+    /// The account the caller belongs to.
+    pub account: Arc<Account>,
+    pub access_key_id: String,
+    /// `arn:aws:iam::A:user/u`, `arn:aws:sts::A:assumed-role/R/S`, `arn:aws:iam::A:root`, or
+    /// the service name.
+    pub arn: String,
+    /// GetCallerIdentity's `UserId`.
+    pub user_id: String,
+    /// The policy engine's principal string.
+    pub principal: String,
+    /// The unique id the engine matches bound trust policies against.
+    pub principal_id: Option<String>,
+    /// `aws:PrincipalArn` (the role ARN with its path for role sessions).
+    pub principal_arn: Option<String>,
+    pub identity_policies: Vec<Policy>,
+    pub boundary: Vec<Policy>,
+    pub session_policies: Vec<Policy>,
+    /// `aws:PrincipalTag/*`.
+    pub tags: Vec<(String, String)>,
+    /// The IAM user behind a user key or user session.
+    pub user_name: Option<String>,
+    /// The session, for temporary credentials.
+    pub session: Option<Session>,
+    /// The service name, for service identities.
+    pub service: Option<String>,
+}
+
+impl Caller {
+    pub fn root(account: Arc<Account>, access_key_id: &str) -> Self {
+        let arn = format!("arn:aws:iam::{}:root", account.id);
+        Self {
+            kind: CallerKind::Root,
+            access_key_id: access_key_id.to_owned(),
+            user_id: account.id.clone(),
+            principal: arn.clone(),
+            principal_id: None,
+            principal_arn: Some(arn.clone()),
+            arn,
+            account,
+            identity_policies: Vec::new(),
+            boundary: Vec::new(),
+            session_policies: Vec::new(),
+            tags: Vec::new(),
+            user_name: None,
+            session: None,
+            service: None,
+        }
+    }
+
+    pub fn user(account: Arc<Account>, entry: &UserEntry, access_key_id: &str) -> Self {
+        let arn = entry.user.arn();
+        Self {
+            kind: CallerKind::User,
+            account,
+            access_key_id: access_key_id.to_owned(),
+            user_id: entry.user.user_id.clone(),
+            principal: arn.clone(),
+            principal_id: Some(entry.user.user_id.clone()),
+            principal_arn: Some(arn.clone()),
+            arn,
+            identity_policies: entry.policies.clone(),
+            boundary: entry.boundary.iter().cloned().collect(),
+            session_policies: Vec::new(),
+            tags: entry.user.tags.iter().map(|t| (t.key.clone(), t.value.clone())).collect(),
+            user_name: Some(entry.user.name.clone()),
+            session: None,
+            service: None,
+        }
+    }
+
+    pub fn service(account: Arc<Account>, name: &str, access_key_id: &str) -> Self {
+        Self {
+            kind: CallerKind::Service,
+            account,
+            access_key_id: access_key_id.to_owned(),
+            arn: name.to_owned(),
+            user_id: name.to_owned(),
+            principal: name.to_owned(),
+            principal_id: None,
+            principal_arn: None,
+            identity_policies: Vec::new(),
+            boundary: Vec::new(),
+            session_policies: Vec::new(),
+            tags: Vec::new(),
+            user_name: None,
+            session: None,
+            service: Some(name.to_owned()),
+        }
+    }
+
+    /// Whether the caller is an account root (its key or its GetSessionToken session).
+    pub fn is_root(&self) -> bool {
+        matches!(self.kind, CallerKind::Root | CallerKind::RootSession)
+    }
+}
+
+/// The caller behind temporary credentials. The role's (or user's) current policies come
+/// from the directory cache; a role deleted (or recreated under a new id) since the session
+/// began grants nothing.
+pub async fn from_session(state: &AppState, session: Session) -> Result<Caller, AwsError> {
+    let account = state
+        .directory
+        .account(&session.account_id)
+        .await
+        .map_err(|e| crate::respond::internal(&e))?
+        .ok_or_else(AwsError::invalid_client_token_id)?;
+    let session_policies = session
+        .session_policies
+        .iter()
+        .filter_map(|text| Policy::parse_unvalidated(text, PolicyType::Session).ok())
+        .collect();
+    let mut caller = Caller {
+        kind: CallerKind::RootSession,
+        account,
+        access_key_id: session.access_key_id.clone(),
+        arn: session.arn(),
+        user_id: session.user_id(),
+        principal: session.arn(),
+        principal_id: None,
+        principal_arn: None,
+        identity_policies: Vec::new(),
+        boundary: Vec::new(),
+        session_policies,
+        tags: session.tags.clone(),
+        user_name: None,
+        session: None,
+        service: None,
+    };
+    match session.kind {
+        SessionKind::Root => {
+            caller.principal_arn = Some(caller.arn.clone());
+        }
+        SessionKind::AssumedRole => {
+            caller.kind = CallerKind::RoleSession;
+            caller.principal_id = Some(caller.user_id.clone());
+            let role_name = session.role_name.as_deref().unwrap_or_default();
+            caller.principal_arn = Some(format!(
+                "arn:aws:iam::{}:role{}{role_name}",
+                session.account_id,
+                session.path.as_deref().unwrap_or("/")
+            ));
+            let role = state
+                .directory
+                .role(&session.account_id, role_name)
+                .await
+                .map_err(|e| crate::respond::internal(&e))?;
+            if let Some(role) = role.filter(|r| Some(&r.role.role_id) == session.role_id.as_ref()) {
+                caller.identity_policies = role.policies.clone();
+                caller.boundary = role.boundary.iter().cloned().collect();
+            }
+        }
+        SessionKind::User => {
+            caller.kind = CallerKind::UserSession;
+            caller.principal_id = session.user_id.clone();
+            caller.principal_arn = Some(caller.arn.clone());
+            caller.user_name = session.user_name.clone();
+            let user = state
+                .directory
+                .user(&session.account_id, session.user_name.as_deref().unwrap_or_default())
+                .await
+                .map_err(|e| crate::respond::internal(&e))?;
+            if let Some(user) = user.filter(|u| Some(&u.user.user_id) == session.user_id.as_ref()) {
+                caller.identity_policies = user.policies.clone();
+                caller.boundary = user.boundary.iter().cloned().collect();
+                caller.tags = user.user.tags.iter().map(|t| (t.key.clone(), t.value.clone())).collect();
+            }
+        }
+    }
+    caller.session = Some(session);
+    Ok(caller)
+}

@@ -1,0 +1,93 @@
+//! Authorize: the request context (`aws:*` keys) and the policy engine's decision for the
+//! caller's identity-based permissions (identity ∩ boundary ∩ session policies). Account roots
+//! may do everything in their own account, as in AWS.
+//!
+//! AssumeRole's two-sided decision (trust policy and caller policies) is built here too, from
+//! the same context, so that every decision comes from one place.
+
+mod context;
+
+use rolegate_policy::{Decision, MatchedStatement, Policy, PolicySet, Request, authorize};
+use rolegate_protocol::AwsError;
+
+pub use context::RequestFacts;
+
+use crate::authenticate::Caller;
+
+/// A decision as the audit log records it.
+#[derive(Debug, Clone)]
+pub struct DecisionRecord {
+    pub action: String,
+    pub resource: String,
+    pub decision: Decision,
+    /// `policy-type#index/statement` of the statements that decided.
+    pub matched: Vec<String>,
+}
+
+fn describe(matched: &[MatchedStatement]) -> Vec<String> {
+    matched
+        .iter()
+        .map(|m| match &m.sid {
+            Some(sid) => format!("{}[{}].{}", m.policy_type, m.policy_index, sid),
+            None => format!("{}[{}].Statement[{}]", m.policy_type, m.policy_index, m.statement_index),
+        })
+        .collect()
+}
+
+/// The engine request for `caller` doing `action` on `resource`.
+pub fn request_for(caller: &Caller, facts: &RequestFacts, action: &str, resource: &str) -> Request {
+    let mut request = Request::new(caller.principal.clone(), action, resource);
+    request.principal_id = caller.principal_id.clone();
+    request.context = context::caller_context(caller, facts);
+    request
+}
+
+/// The caller's own permission set (no resource-based policy).
+pub fn caller_policies(caller: &Caller) -> PolicySet {
+    PolicySet {
+        identity: caller.identity_policies.clone(),
+        permission_boundaries: caller.boundary.clone(),
+        session: caller.session_policies.clone(),
+        ..PolicySet::default()
+    }
+}
+
+/// Decides `request` for `caller` with `resource_policies` (a role's trust policy) added.
+pub fn decide(caller: &Caller, request: &Request, resource_policies: &[Policy]) -> DecisionRecord {
+    let mut set = caller_policies(caller);
+    set.resource = resource_policies.to_vec();
+    let response = authorize(request, &set);
+    DecisionRecord {
+        action: request.action.clone(),
+        resource: request.resource.clone(),
+        decision: response.decision,
+        matched: describe(&response.matched),
+    }
+}
+
+/// Checks an identity-based permission (IAM actions): roots are allowed in their own account;
+/// everyone else needs a policy that allows `action` on `resource`.
+pub fn require(
+    caller: &Caller,
+    facts: &RequestFacts,
+    action: &str,
+    resource: &str,
+) -> (DecisionRecord, Result<(), AwsError>) {
+    if caller.is_root() {
+        let record = DecisionRecord {
+            action: action.to_owned(),
+            resource: resource.to_owned(),
+            decision: Decision::Allowed,
+            matched: vec!["account-root".to_owned()],
+        };
+        return (record, Ok(()));
+    }
+    let request = request_for(caller, facts, action, resource);
+    let record = decide(caller, &request, &[]);
+    let result = if record.decision == Decision::Allowed {
+        Ok(())
+    } else {
+        Err(AwsError::not_authorized(&caller.arn, action, resource))
+    };
+    (record, result)
+}

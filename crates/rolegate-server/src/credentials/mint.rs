@@ -1,0 +1,34 @@
+//! Minting temporary credentials: a fresh `ASIA…` key id for the session's account, a random
+//! secret, and the session sealed into the token.
+
+use time::OffsetDateTime;
+
+use super::interim::{Sealer, SealerError, new_access_key_id, new_secret_access_key};
+use super::session::Session;
+
+/// Credentials as STS returns them.
+#[derive(Debug, Clone)]
+pub struct Minted {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: String,
+    pub expiration: OffsetDateTime,
+}
+
+/// Fills in the key id and secret of `session` (whatever they were) and seals it.
+pub fn mint(sealer: &Sealer, mut session: Session) -> Result<(Minted, Session), SealerError> {
+    session.access_key_id = new_access_key_id("ASIA", &session.account_id);
+    session.secret_access_key = new_secret_access_key();
+    let session_token = sealer.seal(&session)?;
+    let expiration =
+        OffsetDateTime::from_unix_timestamp(session.expires_at).map_err(|_| SealerError::Crypto)?;
+    Ok((
+        Minted {
+            access_key_id: session.access_key_id.clone(),
+            secret_access_key: session.secret_access_key.clone(),
+            session_token,
+            expiration,
+        },
+        session,
+    ))
+}

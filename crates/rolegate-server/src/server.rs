@@ -1,0 +1,125 @@
+//! Starting and stopping the service: data directory (SQLite store, key ring, audit log),
+//! bootstrap, listener, and graceful shutdown on SIGINT/SIGTERM (in-flight requests finish,
+//! the audit log is flushed and synced).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rolegate_sigv4::SigningKeyCache;
+use rolegate_store::{SqliteStore, Store};
+
+use crate::audit::AuditLog;
+use crate::credentials::Sealer;
+use crate::directory::Directory;
+use crate::state::AppState;
+use crate::{bootstrap, receive};
+
+/// How `rolegate serve` was asked to run.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub bootstrap: Option<PathBuf>,
+    /// Without a bootstrap file, create account 000000000000 with root key `test`/`test`.
+    pub dev: bool,
+    /// A key ring given in the environment (`ROLEGATE_KEYRING`) instead of the data dir file.
+    pub keyring: Option<String>,
+    /// Seconds added to the clock; for tests that must reach a session's expiry.
+    pub clock_offset_seconds: i64,
+}
+
+/// Why the server could not start (or stopped abnormally).
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("data directory {path}: {source}")]
+    DataDir { path: PathBuf, source: std::io::Error },
+    #[error("key ring: {0}")]
+    KeyRing(String),
+    #[error("store: {0}")]
+    Store(#[from] rolegate_store::StoreError),
+    #[error("bootstrap: {0}")]
+    Bootstrap(#[from] bootstrap::BootstrapError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+    #[error("server: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Runs the server until SIGINT or SIGTERM.
+pub async fn serve(config: ServerConfig) -> Result<(), ServerError> {
+    let data_dir = &config.data_dir;
+    std::fs::create_dir_all(data_dir)
+        .map_err(|source| ServerError::DataDir { path: data_dir.clone(), source })?;
+    let sealer = match &config.keyring {
+        Some(text) => Sealer::from_text(text),
+        None => Sealer::load_or_create(&data_dir.join("keyring")),
+    }
+    .map_err(|e| ServerError::KeyRing(e.to_string()))?;
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&data_dir.join("rolegate.sqlite3")).await?);
+    let audit_path = data_dir.join("audit.jsonl");
+    let (audit, audit_writer) = AuditLog::open(&audit_path)
+        .map_err(|source| ServerError::DataDir { path: audit_path.clone(), source })?;
+    let state = Arc::new(AppState {
+        directory: Directory::new(Arc::clone(&store)),
+        store,
+        sealer,
+        signing_keys: SigningKeyCache::new(4096),
+        audit,
+        region: "us-east-1".to_owned(),
+        clock_offset: time::Duration::seconds(config.clock_offset_seconds),
+    });
+
+    match &config.bootstrap {
+        Some(path) => {
+            let report = bootstrap::apply_file(&state, path).await?;
+            println!("rolegate: bootstrap {}: {report}", path.display());
+        }
+        None if config.dev => {
+            let report = bootstrap::apply_dev(&state).await?;
+            println!("rolegate: dev mode: account 000000000000, root access key test / secret test ({report})");
+        }
+        None => {}
+    }
+
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| ServerError::Listen { addr: config.listen, source })?;
+    let local = listener.local_addr().map_err(ServerError::Serve)?;
+    println!("rolegate: listening on http://{local} (data in {})", data_dir.display());
+    tracing::info!(%local, "listening");
+
+    let app = receive::router(Arc::clone(&state));
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(ServerError::Serve)?;
+
+    // Dropping the last sender ends the audit writer, which flushes and syncs.
+    drop(state);
+    let _ = tokio::task::spawn_blocking(move || audit_writer.join()).await;
+    println!("rolegate: stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

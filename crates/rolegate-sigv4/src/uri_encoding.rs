@@ -1,0 +1,162 @@
+//! Percent-encoding exactly as SigV4 defines it: keep `A-Z a-z 0-9 - . _ ~`, encode every other
+//! byte as `%XX` with upper-case hex. Decoding follows form rules for queries (`+` is a space),
+//! and reports malformed escapes with AWS's wording.
+
+use std::borrow::Cow;
+
+/// A malformed `%` escape in a query string (AWS answers `MalformedQueryString`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum EscapeError {
+    /// `%` followed by fewer than two characters at the end of the input.
+    IncompleteTrailing,
+    /// `%` followed by two characters that are not both hex digits (the two characters).
+    IllegalHex(String),
+}
+
+/// True for the bytes SigV4 never encodes.
+fn is_unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+}
+
+fn upper_hex_digit(nibble: u8) -> char {
+    char::from(if nibble < 10 {
+        b'0' + nibble
+    } else {
+        b'A' + (nibble - 10)
+    })
+}
+
+/// Appends `bytes` to `out`, percent-encoded; `/` is kept when `keep_slash` (paths).
+pub(crate) fn encode_into(out: &mut String, bytes: &[u8], keep_slash: bool) {
+    for &byte in bytes {
+        if is_unreserved(byte) || (keep_slash && byte == b'/') {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(upper_hex_digit(byte >> 4));
+            out.push(upper_hex_digit(byte & 0x0f));
+        }
+    }
+}
+
+/// `bytes` percent-encoded into a new string (`/` encoded too).
+pub(crate) fn encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    encode_into(&mut out, bytes, false);
+    out
+}
+
+fn hex_value(byte: u8) -> Option<u8> {
+    match byte {
+        b'0'..=b'9' => Some(byte - b'0'),
+        b'a'..=b'f' => Some(byte - b'a' + 10),
+        b'A'..=b'F' => Some(byte - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Decodes `%XX` escapes (and `+` as a space when `plus_as_space`), failing on a malformed escape.
+pub(crate) fn decode(input: &str, plus_as_space: bool) -> Result<Cow<'_, [u8]>, EscapeError> {
+    let bytes = input.as_bytes();
+    if !bytes
+        .iter()
+        .any(|&b| b == b'%' || (plus_as_space && b == b'+'))
+    {
+        return Ok(Cow::Borrowed(bytes));
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while let Some((&byte, tail)) = rest.split_first() {
+        rest = tail;
+        match byte {
+            b'%' => {
+                let (Some(&high), Some(&low)) = (rest.first(), rest.get(1)) else {
+                    return Err(EscapeError::IncompleteTrailing);
+                };
+                match (hex_value(high), hex_value(low)) {
+                    (Some(h), Some(l)) => out.push((h << 4) | l),
+                    _ => {
+                        let pattern = String::from_utf8_lossy(rest.get(..2).unwrap_or(rest));
+                        return Err(EscapeError::IllegalHex(pattern.into_owned()));
+                    }
+                }
+                rest = rest.get(2..).unwrap_or_default();
+            }
+            b'+' if plus_as_space => out.push(b' '),
+            other => out.push(other),
+        }
+    }
+    Ok(Cow::Owned(out))
+}
+
+/// Like [`decode`], but a malformed escape stays literal (so it is re-encoded as `%25..`). Used
+/// when canonicalising a request that was never validated by [`crate::parse`].
+pub(crate) fn decode_lenient(input: &str, plus_as_space: bool) -> Cow<'_, [u8]> {
+    if let Ok(decoded) = decode(input, plus_as_space) {
+        return decoded;
+    }
+    let bytes = input.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while let Some((&byte, tail)) = rest.split_first() {
+        rest = tail;
+        match byte {
+            b'%' => match (
+                rest.first().copied().and_then(hex_value),
+                rest.get(1).copied().and_then(hex_value),
+            ) {
+                (Some(h), Some(l)) => {
+                    out.push((h << 4) | l);
+                    rest = rest.get(2..).unwrap_or_default();
+                }
+                _ => out.push(b'%'),
+            },
+            b'+' if plus_as_space => out.push(b' '),
+            other => out.push(other),
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_everything_but_unreserved() {
+        assert_eq!(encode(b"-._~azAZ09"), "-._~azAZ09");
+        assert_eq!(encode(b"a b/c+%"), "a%20b%2Fc%2B%25");
+        assert_eq!(encode("ሴ".as_bytes()), "%E1%88%B4");
+        let mut path = String::new();
+        encode_into(&mut path, b"/a b/", true);
+        assert_eq!(path, "/a%20b/");
+    }
+
+    #[test]
+    fn decodes_escapes_and_plus() {
+        assert_eq!(decode("a%20b+c", true).unwrap().as_ref(), b"a b c");
+        assert_eq!(decode("a+c", false).unwrap().as_ref(), b"a+c");
+        assert_eq!(decode("%e1%88%B4", true).unwrap().as_ref(), "ሴ".as_bytes());
+        assert!(matches!(decode("plain", true).unwrap(), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn reports_malformed_escapes_like_aws() {
+        assert_eq!(decode("a%4", true), Err(EscapeError::IncompleteTrailing));
+        assert_eq!(decode("%", true), Err(EscapeError::IncompleteTrailing));
+        assert_eq!(
+            decode("%zz1", true),
+            Err(EscapeError::IllegalHex("zz".into()))
+        );
+        assert_eq!(
+            decode("%4g", true),
+            Err(EscapeError::IllegalHex("4g".into()))
+        );
+    }
+
+    #[test]
+    fn lenient_decoding_keeps_bad_escapes_literal() {
+        assert_eq!(decode_lenient("%zz%41%4", true).as_ref(), b"%zzA%4");
+        assert_eq!(encode(&decode_lenient("%zz", true)), "%25zz");
+    }
+}

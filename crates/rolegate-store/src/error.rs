@@ -1,0 +1,74 @@
+//! What can go wrong in a store: a missing or duplicate row, a refused change, or the backend.
+
+use std::fmt;
+
+/// The kind of row an error is about, so the server can pick IAM's message for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntityKind {
+    Account,
+    AccessKey,
+    User,
+    Role,
+    InlinePolicy,
+    AttachedPolicy,
+    ManagedPolicy,
+    PolicyVersion,
+    MfaDevice,
+}
+
+impl fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self {
+            Self::Account => "account",
+            Self::AccessKey => "access key",
+            Self::User => "user",
+            Self::Role => "role",
+            Self::InlinePolicy => "inline policy",
+            Self::AttachedPolicy => "attached policy",
+            Self::ManagedPolicy => "managed policy",
+            Self::PolicyVersion => "policy version",
+            Self::MfaDevice => "MFA device",
+        };
+        f.write_str(name)
+    }
+}
+
+/// A store failure. `name` is the offending key as the caller gave it.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{kind} {name} not found")]
+    NotFound { kind: EntityKind, name: String },
+    #[error("{kind} {name} already exists")]
+    AlreadyExists { kind: EntityKind, name: String },
+    /// A write that the current state forbids (e.g. enabling an MFA device that is in use).
+    #[error("{kind} {name}: {reason}")]
+    Conflict { kind: EntityKind, name: String, reason: &'static str },
+    /// The backend failed; the text is for logs, never for clients.
+    #[error("storage backend: {0}")]
+    Backend(String),
+    /// A stored value could not be read back (corrupt or from a newer schema).
+    #[error("stored row is corrupt: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    pub(crate) fn not_found(kind: EntityKind, name: impl Into<String>) -> Self {
+        Self::NotFound { kind, name: name.into() }
+    }
+
+    pub(crate) fn already_exists(kind: EntityKind, name: impl Into<String>) -> Self {
+        Self::AlreadyExists { kind, name: name.into() }
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Backend(error.to_string())
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(error: sqlx::migrate::MigrateError) -> Self {
+        Self::Backend(error.to_string())
+    }
+}

@@ -1,0 +1,63 @@
+//! Cost of sealing and opening one session token with realistic claims (role session with an
+//! inline session policy, one managed policy ARN, tags, source identity, MFA).
+
+// A bench is a test harness: a failure should abort it loudly.
+#![allow(clippy::unwrap_used)]
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use rolegate_tokens::{
+    KeyRing, MfaContext, SessionClaims, SessionPrincipal, new_secret_access_key,
+    new_temporary_access_key_id,
+};
+use std::hint::black_box;
+
+fn claims() -> SessionClaims {
+    let account = "123456789012";
+    SessionClaims {
+        account_id: account.into(),
+        principal: SessionPrincipal::AssumedRole {
+            role_arn: format!("arn:aws:iam::{account}:role/path/demo"),
+            role_id: "AROAEXAMPLEEXAMPLE123".into(),
+            session_name: "benchmark-session".into(),
+            assumed_role_arn: format!("arn:aws:sts::{account}:assumed-role/demo/benchmark-session"),
+            identity_provider: None,
+        },
+        access_key_id: new_temporary_access_key_id(account).unwrap(),
+        secret_access_key: new_secret_access_key().unwrap(),
+        issued_at: 1_700_000_000,
+        expires_at: 1_700_003_600,
+        session_policy: Some(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":"*"}]}"#
+                .into(),
+        ),
+        session_policy_arns: vec![format!("arn:aws:iam::{account}:policy/ReadOnly")],
+        tags: vec![("Project".into(), "Rolegate".into()), ("CostCenter".into(), "42".into())],
+        transitive_tag_keys: vec!["Project".into()],
+        source_identity: Some("DevUser123".into()),
+        mfa: Some(MfaContext { authenticated_at: 1_699_999_990 }),
+        chain_depth: 0,
+        source_principal_arn: format!("arn:aws:iam::{account}:user/bob"),
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let ring = KeyRing::generate(0).unwrap();
+    let claims = claims();
+    let token = ring.seal(&claims).unwrap();
+    c.bench_function("seal", |b| {
+        b.iter(|| ring.seal(black_box(&claims)).unwrap())
+    });
+    c.bench_function("open", |b| {
+        b.iter(|| {
+            ring.open(
+                black_box(&token),
+                black_box(&claims.access_key_id),
+                1_700_000_100,
+            )
+            .unwrap()
+        })
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -273,6 +273,22 @@ impl Dfa {
             set.sort_unstable();
             set.dedup();
         };
+        // Which symbols each piece accepts, decided once (not per subset).
+        let accepts: Vec<Vec<Vec<bool>>> = alternatives
+            .iter()
+            .map(|pieces| {
+                pieces
+                    .iter()
+                    .map(|piece| {
+                        let (Piece::One(set) | Piece::Many(set)) = piece;
+                        (0..width).map(|symbol| set.contains(alphabet.rep(symbol) as u32)).collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        let takes = |alt: usize, pos: usize, symbol: usize| {
+            accepts.get(alt).and_then(|a| a.get(pos)).and_then(|p| p.get(symbol)).copied().unwrap_or(false)
+        };
         let mut start: Vec<(usize, usize)> = (0..alternatives.len()).map(|a| (a, 0)).collect();
         closure(&mut start);
         let mut index: HashMap<Vec<(usize, usize)>, u32, BuildHasherDefault<QuickHasher>> = HashMap::default();
@@ -289,12 +305,11 @@ impl Dfa {
                     .any(|&(alt, pos)| alternatives.get(alt).is_some_and(|p| p.len() == pos)),
             );
             for symbol in 0..width {
-                let code = alphabet.rep(symbol) as u32;
                 let mut target = Vec::new();
                 for &(alt, pos) in &set {
                     match alternatives.get(alt).and_then(|p| p.get(pos)) {
-                        Some(Piece::One(cs)) if cs.contains(code) => target.push((alt, pos + 1)),
-                        Some(Piece::Many(cs)) if cs.contains(code) => target.push((alt, pos)),
+                        Some(Piece::One(_)) if takes(alt, pos, symbol) => target.push((alt, pos + 1)),
+                        Some(Piece::Many(_)) if takes(alt, pos, symbol) => target.push((alt, pos)),
                         _ => {}
                     }
                 }
@@ -531,22 +546,40 @@ impl Dfa {
         count(self, 0, &live, width, &mut memo, &mut on_stack)
     }
 
-    /// States from which an accepting state is reachable (one backward search).
+    /// States from which an accepting state is reachable (one backward search over a compact
+    /// reverse adjacency).
     fn live_states(&self) -> Vec<bool> {
         let n = self.states();
         let width = self.alphabet.len();
-        let mut reverse: Vec<Vec<u32>> = vec![Vec::new(); n];
-        for s in 0..n {
-            for sym in 0..width {
-                if let Some(r) = reverse.get_mut(self.step(s, sym)) {
-                    r.push(u32::try_from(s).unwrap_or(u32::MAX));
+        let mut degree = vec![0u32; n + 1];
+        for &t in &self.next {
+            if let Some(d) = degree.get_mut(t as usize + 1) {
+                *d += 1;
+            }
+        }
+        for i in 1..degree.len() {
+            let before = degree.get(i - 1).copied().unwrap_or(0);
+            if let Some(d) = degree.get_mut(i) {
+                *d += before;
+            }
+        }
+        let mut fill = degree.clone();
+        let mut sources = vec![0u32; self.next.len()];
+        for (cell, &t) in self.next.iter().enumerate() {
+            let s = u32::try_from(cell / width.max(1)).unwrap_or(u32::MAX);
+            if let Some(f) = fill.get_mut(t as usize) {
+                if let Some(slot) = sources.get_mut(*f as usize) {
+                    *slot = s;
                 }
+                *f += 1;
             }
         }
         let mut live: Vec<bool> = self.accept.clone();
         let mut stack: Vec<usize> = (0..n).filter(|&s| live.get(s).copied().unwrap_or(false)).collect();
         while let Some(t) = stack.pop() {
-            for &s in reverse.get(t).map(Vec::as_slice).unwrap_or(&[]) {
+            let from = degree.get(t).copied().unwrap_or(0) as usize;
+            let to = degree.get(t + 1).copied().unwrap_or(0) as usize;
+            for &s in sources.get(from..to).unwrap_or(&[]) {
                 if let Some(l) = live.get_mut(s as usize) {
                     if !*l {
                         *l = true;
@@ -565,6 +598,9 @@ impl Dfa {
         // large automata, where products would multiply the size, are worth it.
         if self.states() > 400 {
             return self.minimized();
+        }
+        if self.states() <= 64 {
+            return self;
         }
         let live = self.live_states();
         if live.iter().all(|&l| l) {

@@ -108,6 +108,8 @@ pub struct Issuer {
     id_family: OnceLock<Dfa>,
     #[serde(skip)]
     custom_family: OnceLock<Dfa>,
+    #[serde(skip)]
+    format_languages: OnceLock<Vec<Dfa>>,
 }
 
 #[derive(Deserialize)]
@@ -257,6 +259,15 @@ impl Issuer {
                 .collect();
             Dfa::from_alternatives(&pieces)
         })
+    }
+
+    /// A readable subject in `language`: the issuer's formats are tried in order (a branch before
+    /// a custom template), so witnesses look like tokens the issuer really mints.
+    pub fn pretty_subject(&self, language: &Dfa) -> Option<String> {
+        let formats = self.format_languages.get_or_init(|| {
+            self.subject_formats.iter().map(|f| Dfa::from_alternatives(&self.format_pieces(f))).collect()
+        });
+        formats.iter().find_map(|format| language.intersect(format).witness()).or_else(|| language.witness())
     }
 
     /// Subjects of tenant `tenant`: the tenant prefixes followed by anything.

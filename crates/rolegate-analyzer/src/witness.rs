@@ -85,8 +85,27 @@ pub struct Hints {
     pub forced_absent: Vec<String>,
 }
 
+/// `hints` plus, for each issuer `sub` claim the cube constrains, a subject spelled in the issuer's
+/// own format (so the witness token is one the issuer could mint).
+pub fn with_claim_hints(cube: &Cube, hints: &Hints) -> Hints {
+    let mut out = hints.clone();
+    for (key, constraint) in &cube.keys {
+        let Some(url) = key.strip_suffix(":sub") else { continue };
+        if out.preferred.contains_key(key) {
+            continue;
+        }
+        let Some(issuer) = crate::issuers::IssuerBase::builtin().by_url(url) else { continue };
+        if let Some(subject) = issuer.pretty_subject(&constraint.all) {
+            out.preferred.insert(key.clone(), vec![subject]);
+        }
+    }
+    out
+}
+
 /// Searches for a request in `cube` that `check` accepts (typically: the engine allows it).
 pub fn find(space: &Space, cube: &Cube, hints: &Hints, check: &mut dyn FnMut(&Witness) -> bool) -> Option<Witness> {
+    let claim_hints = with_claim_hints(cube, hints);
+    let hints = &claim_hints;
     let actions = action_candidates(cube);
     let principals = principal_candidates(space, cube, hints);
     let principal_ids = principal_id_candidates(cube);

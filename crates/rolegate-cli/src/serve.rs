@@ -21,11 +21,17 @@ pub struct ServeArgs {
     /// Without --bootstrap, create account 000000000000 with root key test / test.
     #[arg(long)]
     dev: bool,
-    /// Session key ring (`id:hexkey`, comma-separated) instead of `<data-dir>/keyring`.
+    /// Session key ring as base64 of a key-ring file (`base64 -w0 <data-dir>/keyring`), instead
+    /// of `<data-dir>/keyring`.
     #[arg(long, env = "ROLEGATE_KEYRING", hide_env_values = true)]
     keyring: Option<String>,
     /// Testing only: seconds added to the server's clock (to reach session expiry).
-    #[arg(long, env = "ROLEGATE_TEST_CLOCK_OFFSET", default_value_t = 0, hide = true)]
+    #[arg(
+        long,
+        env = "ROLEGATE_TEST_CLOCK_OFFSET",
+        default_value_t = 0,
+        hide = true
+    )]
     test_clock_offset: i64,
 }
 
@@ -45,7 +51,10 @@ pub fn run(args: ServeArgs) -> ExitCode {
         keyring: args.keyring,
         clock_offset_seconds: args.test_clock_offset,
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("rolegate serve: cannot start the runtime: {e}");

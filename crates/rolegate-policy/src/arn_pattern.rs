@@ -83,12 +83,12 @@ impl ArnPattern {
                 // open-ended `*` that runs across colons.
                 std::mem::take(&mut rest)
             } else if last {
-                if rest.contains(':') {
+                if rest.bytes().any(|b| b == b':') {
                     return false;
                 }
                 std::mem::take(&mut rest)
             } else {
-                match rest.split_once(':') {
+                match crate::principal::split_colon(rest) {
                     Some((segment, tail)) => {
                         rest = tail;
                         segment

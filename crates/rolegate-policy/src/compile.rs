@@ -6,6 +6,7 @@ use crate::arn_pattern::ArnPattern;
 use crate::ast::{Effect, PolicyDocument, PrincipalBlock, Statement};
 use crate::condition::CompiledCondition;
 use crate::env::Env;
+use crate::evaluate::StatementMatch;
 use crate::principal::PrincipalMatch;
 use crate::variables::Template;
 use crate::wildcard::Pattern;
@@ -52,6 +53,7 @@ struct ActionIndex {
 impl ActionIndex {
     fn build(statements: &[CompiledStatement], source: &[Statement]) -> Self {
         let mut index = ActionIndex::default();
+        let mut by_service: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
         for (i, s) in source.iter().enumerate() {
             let services: Option<Vec<String>> = if s.action.negated {
                 None
@@ -73,24 +75,25 @@ impl ActionIndex {
                     services.sort();
                     services.dedup();
                     for service in services {
-                        match index.by_service.iter_mut().find(|(s, _)| *s == service) {
-                            Some((_, list)) => list.push(i),
-                            None => index.by_service.push((service, vec![i])),
-                        }
+                        by_service.entry(service).or_default().push(i);
                     }
                 }
             }
         }
         debug_assert!(statements.len() == source.len());
+        // Sorted by service name: looked up by binary search.
+        index.by_service = by_service.into_iter().collect();
         index
     }
 
     fn candidates<'a>(&'a self, action: &str) -> impl Iterator<Item = usize> + 'a {
-        let service = action.split_once(':').map_or(action, |(s, _)| s);
+        let service = crate::principal::split_colon(action).map_or(action, |(s, _)| s);
+        let wanted = service.bytes().map(|b| b.to_ascii_lowercase());
         let listed = self
             .by_service
-            .iter()
-            .find(|(s, _)| s.eq_ignore_ascii_case(service))
+            .binary_search_by(|(s, _)| s.bytes().cmp(wanted.clone()))
+            .ok()
+            .and_then(|at| self.by_service.get(at))
             .map(|(_, l)| l.as_slice());
         self.always
             .iter()
@@ -121,17 +124,22 @@ impl CompiledPolicy {
         &self,
         env: &Env<'_>,
         missing: &mut Vec<String>,
-    ) -> Vec<(usize, Option<PrincipalMatch>)> {
+    ) -> Vec<StatementMatch> {
         let mut out = Vec::new();
         for i in self.index.candidates(&env.request.action) {
             let Some(s) = self.statements.get(i) else {
                 continue;
             };
             if let Some(principal) = s.applies(env, self.principal_required, missing) {
-                out.push((i, principal));
+                out.push(StatementMatch {
+                    statement_index: i,
+                    sid: s.sid.clone(),
+                    effect: s.effect,
+                    principal,
+                });
             }
         }
-        out.sort_unstable_by_key(|(i, _)| *i);
+        out.sort_unstable_by_key(|m| m.statement_index);
         out
     }
 }

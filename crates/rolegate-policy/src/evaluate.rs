@@ -62,20 +62,7 @@ pub fn evaluate_policy(policy: &Policy, request: &Request) -> PolicyOutcome {
 
 pub(crate) fn evaluate_in(policy: &Policy, env: &Env<'_>) -> PolicyOutcome {
     let mut missing_context = Vec::new();
-    let compiled = policy.compiled();
-    let applicable = compiled.applicable(env, &mut missing_context);
-    let matched: Vec<StatementMatch> = applicable
-        .into_iter()
-        .filter_map(|(i, principal)| {
-            let s = compiled.statements.get(i)?;
-            Some(StatementMatch {
-                statement_index: i,
-                sid: s.sid.clone(),
-                effect: s.effect,
-                principal,
-            })
-        })
-        .collect();
+    let matched = policy.compiled().applicable(env, &mut missing_context);
     let decision = if matched.iter().any(|m| m.effect == Effect::Deny) {
         PolicyDecision::Deny
     } else if matched.is_empty() {

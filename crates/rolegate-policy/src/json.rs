@@ -198,6 +198,8 @@ impl Reader<'_> {
     fn object(&mut self, depth: usize) -> Result<Value, JsonError> {
         self.expect('{')?;
         let mut members: Vec<(String, Node)> = Vec::new();
+        // A set, not a scan of `members`: objects with many keys must not cost quadratic time.
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         self.skip_whitespace();
         if self.peek() == Some('}') {
             self.bump();
@@ -213,7 +215,7 @@ impl Reader<'_> {
                 });
             }
             let key = self.string()?;
-            if members.iter().any(|(k, _)| *k == key) {
+            if !seen.insert(key.clone()) {
                 return Err(JsonError {
                     at: key_at,
                     reason: JsonErrorKind::DuplicateKey(key),
@@ -412,6 +414,20 @@ mod tests {
         let err = parse("{\"a\": 1,\n \"a\": 2}").unwrap_err();
         assert_eq!(err.reason, JsonErrorKind::DuplicateKey("a".into()));
         assert_eq!(err.at, loc(2, 2));
+    }
+
+    #[test]
+    fn many_keys_stay_linear() {
+        let text = format!(
+            "{{{}}}",
+            (0..50_000)
+                .map(|i| format!("\"k{i}\":{i}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let start = std::time::Instant::now();
+        assert!(parse(&text).is_ok());
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]

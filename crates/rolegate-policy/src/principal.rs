@@ -80,21 +80,24 @@ pub(crate) struct ArnParts<'a> {
 }
 
 pub(crate) fn split_arn(text: &str) -> Option<ArnParts<'_>> {
-    let mut parts = text.splitn(6, ':');
-    if parts.next()? != "arn" {
-        return None;
-    }
-    let partition = parts.next()?;
-    let service = parts.next()?;
-    let _region = parts.next()?;
-    let account = parts.next()?;
-    let resource = parts.next()?;
+    let rest = text.strip_prefix("arn:")?;
+    let (partition, rest) = split_colon(rest)?;
+    let (service, rest) = split_colon(rest)?;
+    let (_region, rest) = split_colon(rest)?;
+    let (account, resource) = split_colon(rest)?;
     Some(ArnParts {
         partition,
         service,
         account,
         resource,
     })
+}
+
+/// `text` split at its first colon. A byte scan: ARN parts are short, and this runs on every
+/// request (`str::split_once` goes through the general searcher).
+pub(crate) fn split_colon(text: &str) -> Option<(&str, &str)> {
+    let at = text.bytes().position(|b| b == b':')?;
+    Some((text.get(..at)?, text.get(at + 1..)?))
 }
 
 /// Whether `text` looks like an IAM unique id (`AIDA…`, `AROA…`, …): upper-case letters and

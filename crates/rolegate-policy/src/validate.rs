@@ -119,17 +119,16 @@ pub(crate) fn validate(
     }
     let span = |i: usize| spans.statements.get(i).cloned().unwrap_or_default();
 
-    let mut sids: Vec<&str> = Vec::new();
+    let mut sids: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for (i, s) in doc.statements.iter().enumerate() {
-        if let Some(sid) = s.sid.as_deref().filter(|sid| !sid.is_empty()) {
-            if sids.contains(&sid) {
-                return Err(PolicyError::malformed(
-                    messages::SID_NOT_UNIQUE,
-                    span(i).sid,
-                    Some("Sid"),
-                ));
-            }
-            sids.push(sid);
+        if let Some(sid) = s.sid.as_deref().filter(|sid| !sid.is_empty())
+            && !sids.insert(sid)
+        {
+            return Err(PolicyError::malformed(
+                messages::SID_NOT_UNIQUE,
+                span(i).sid,
+                Some("Sid"),
+            ));
         }
     }
 

@@ -10,6 +10,8 @@
 //!
 //! Every failing case is reported by name before the test fails.
 
+#![allow(clippy::unwrap_used, reason = "test helpers: a panic is a failed test")]
+
 use std::path::{Path, PathBuf};
 
 use rolegate_policy::eval_json::evaluate_line;

@@ -3,12 +3,16 @@
 //! always wins; statement order never matters; NotAction is the complement of Action;
 //! parse → print → parse is the identity; the wildcard matcher agrees with `wildmatch`.
 
+#![allow(clippy::unwrap_used, reason = "test helpers: a panic is a failed test")]
+
 mod reference;
 
 use proptest::prelude::*;
 use rolegate_policy::eval_json::read_request;
 use rolegate_policy::wildcard::Pattern;
-use rolegate_policy::{Decision, Policy, PolicyDecision, PolicyType, Request, authorize, evaluate_policy};
+use rolegate_policy::{
+    Decision, Policy, PolicyDecision, PolicyType, Request, authorize, evaluate_policy,
+};
 use serde_json::{Map, Value, json};
 use wildmatch::WildMatch;
 
@@ -20,9 +24,29 @@ const USERS: &[&str] = &[
     "arn:aws:iam::222222222222:user/carol",
     "anonymous",
 ];
-const ACTIONS: &[&str] = &["s3:GetObject", "s3:PutObject", "ec2:RunInstances", "iam:PassRole"];
-const RESOURCES: &[&str] = &["arn:aws:s3:::b1/k", "arn:aws:s3:::b1/alice", "arn:aws:s3:::b2/x/y", "arn:aws:ec2:us-east-1:111111111111:instance/i-1", "*"];
-const ACTION_PATTERNS: &[&str] = &["*", "s3:*", "s3:Get*", "s3:GetObject", "S3:getobject", "ec2:Run?nstances", "iam:*Role", "s3:Put*"];
+const ACTIONS: &[&str] = &[
+    "s3:GetObject",
+    "s3:PutObject",
+    "ec2:RunInstances",
+    "iam:PassRole",
+];
+const RESOURCES: &[&str] = &[
+    "arn:aws:s3:::b1/k",
+    "arn:aws:s3:::b1/alice",
+    "arn:aws:s3:::b2/x/y",
+    "arn:aws:ec2:us-east-1:111111111111:instance/i-1",
+    "*",
+];
+const ACTION_PATTERNS: &[&str] = &[
+    "*",
+    "s3:*",
+    "s3:Get*",
+    "s3:GetObject",
+    "S3:getobject",
+    "ec2:Run?nstances",
+    "iam:*Role",
+    "s3:Put*",
+];
 const RESOURCE_PATTERNS: &[&str] = &[
     "*",
     "arn:aws:s3:::b1/*",
@@ -47,8 +71,24 @@ const OPERATORS: &[&str] = &[
     "ForAllValues:StringNotEquals",
     "ForAnyValue:StringLike",
 ];
-const KEYS: &[&str] = &["aws:PrincipalTag/team", "aws:TagKeys", "k:n", "aws:SecureTransport", "aws:username"];
-const VALUES: &[&str] = &["red", "blue", "r*", "1", "5", "true", "false", "alice", "${aws:username}"];
+const KEYS: &[&str] = &[
+    "aws:PrincipalTag/team",
+    "aws:TagKeys",
+    "k:n",
+    "aws:SecureTransport",
+    "aws:username",
+];
+const VALUES: &[&str] = &[
+    "red",
+    "blue",
+    "r*",
+    "1",
+    "5",
+    "true",
+    "false",
+    "alice",
+    "${aws:username}",
+];
 const PRINCIPALS: &[&str] = &[
     r#""*""#,
     r#"{"AWS":"*"}"#,
@@ -69,7 +109,11 @@ fn strings(items: &'static [&'static str], max: usize) -> impl Strategy<Value = 
 }
 
 fn condition_block() -> impl Strategy<Value = Option<Value>> {
-    prop::option::weighted(0.35, prop::collection::vec((pick(OPERATORS), pick(KEYS), strings(VALUES, 2)), 1..=2)).prop_map(|conds| {
+    prop::option::weighted(
+        0.35,
+        prop::collection::vec((pick(OPERATORS), pick(KEYS), strings(VALUES, 2)), 1..=2),
+    )
+    .prop_map(|conds| {
         conds.map(|conds| {
             let mut block = Map::new();
             for (op, key, values) in conds {
@@ -93,26 +137,53 @@ fn statement(resource_kind: bool) -> impl Strategy<Value = Value> {
         pick(PRINCIPALS),
         any::<bool>(),
     )
-        .prop_map(move |(allow, not_action, actions, not_resource, resources, condition, principal, not_principal)| {
-            let mut s = Map::new();
-            s.insert("Effect".into(), json!(if allow { "Allow" } else { "Deny" }));
-            s.insert(if not_action { "NotAction" } else { "Action" }.into(), json!(actions));
-            s.insert(if not_resource { "NotResource" } else { "Resource" }.into(), json!(resources));
-            if let Some(c) = condition {
-                s.insert("Condition".into(), c);
-            }
-            if resource_kind {
-                let principal: Value = serde_json::from_str(principal).unwrap();
-                // NotPrincipal only with Deny (AWS discourages it with Allow), never "*".
-                let key = if not_principal && !allow && principal.is_object() { "NotPrincipal" } else { "Principal" };
-                s.insert(key.into(), principal);
-            }
-            Value::Object(s)
-        })
+        .prop_map(
+            move |(
+                allow,
+                not_action,
+                actions,
+                not_resource,
+                resources,
+                condition,
+                principal,
+                not_principal,
+            )| {
+                let mut s = Map::new();
+                s.insert("Effect".into(), json!(if allow { "Allow" } else { "Deny" }));
+                s.insert(
+                    if not_action { "NotAction" } else { "Action" }.into(),
+                    json!(actions),
+                );
+                s.insert(
+                    if not_resource {
+                        "NotResource"
+                    } else {
+                        "Resource"
+                    }
+                    .into(),
+                    json!(resources),
+                );
+                if let Some(c) = condition {
+                    s.insert("Condition".into(), c);
+                }
+                if resource_kind {
+                    let principal: Value = serde_json::from_str(principal).unwrap();
+                    // NotPrincipal only with Deny (AWS discourages it with Allow), never "*".
+                    let key = if not_principal && !allow && principal.is_object() {
+                        "NotPrincipal"
+                    } else {
+                        "Principal"
+                    };
+                    s.insert(key.into(), principal);
+                }
+                Value::Object(s)
+            },
+        )
 }
 
 fn document(resource_kind: bool) -> impl Strategy<Value = Value> {
-    prop::collection::vec(statement(resource_kind), 1..=4).prop_map(|s| json!({"Version": "2012-10-17", "Statement": s}))
+    prop::collection::vec(statement(resource_kind), 1..=4)
+        .prop_map(|s| json!({"Version": "2012-10-17", "Statement": s}))
 }
 
 fn documents(resource_kind: bool, max: usize) -> impl Strategy<Value = Vec<Value>> {
@@ -120,24 +191,34 @@ fn documents(resource_kind: bool, max: usize) -> impl Strategy<Value = Vec<Value
 }
 
 /// Mostly absent: layers that only restrict (boundaries, session policies, SCPs, RCPs).
-fn rarely<T: std::fmt::Debug + Clone + Default>(strategy: impl Strategy<Value = T>) -> impl Strategy<Value = T> {
+fn rarely<T: std::fmt::Debug + Clone + Default>(
+    strategy: impl Strategy<Value = T>,
+) -> impl Strategy<Value = T> {
     prop::option::weighted(0.3, strategy).prop_map(Option::unwrap_or_default)
 }
 
 fn context() -> impl Strategy<Value = Vec<(String, Vec<String>)>> {
-    prop::collection::vec((pick(KEYS), prop::collection::vec(pick(VALUES).prop_map(str::to_owned), 0..=2)), 0..=3).prop_map(
-        |entries| {
-            let mut out: Vec<(String, Vec<String>)> = Vec::new();
-            for (k, v) in entries {
-                if k == "aws:username" || out.iter().any(|(x, _)| x == k) {
-                    continue;
-                }
-                // Values of a variable stay wildcard-free so substitution means the same to both.
-                out.push((k.to_owned(), v.into_iter().filter(|x| !x.contains(['*', '$'])).collect()));
-            }
-            out
-        },
+    prop::collection::vec(
+        (
+            pick(KEYS),
+            prop::collection::vec(pick(VALUES).prop_map(str::to_owned), 0..=2),
+        ),
+        0..=3,
     )
+    .prop_map(|entries| {
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        for (k, v) in entries {
+            if k == "aws:username" || out.iter().any(|(x, _)| x == k) {
+                continue;
+            }
+            // Values of a variable stay wildcard-free so substitution means the same to both.
+            out.push((
+                k.to_owned(),
+                v.into_iter().filter(|x| !x.contains(['*', '$'])).collect(),
+            ));
+        }
+        out
+    })
 }
 
 #[derive(Debug, Clone)]
@@ -157,18 +238,54 @@ struct Case {
 
 fn case() -> impl Strategy<Value = Case> {
     (
-        (pick(USERS), pick(ACTIONS), pick(RESOURCES), pick(&["111111111111", "222222222222"]), context()),
-        (documents(false, 2), documents(true, 1), rarely(documents(false, 1)), rarely(documents(false, 1))),
-        (rarely(prop::collection::vec(documents(false, 2), 0..=2)), rarely(prop::collection::vec(documents(false, 1), 0..=1))),
+        (
+            pick(USERS),
+            pick(ACTIONS),
+            pick(RESOURCES),
+            pick(&["111111111111", "222222222222"]),
+            context(),
+        ),
+        (
+            documents(false, 2),
+            documents(true, 1),
+            rarely(documents(false, 1)),
+            rarely(documents(false, 1)),
+        ),
+        (
+            rarely(prop::collection::vec(documents(false, 2), 0..=2)),
+            rarely(prop::collection::vec(documents(false, 1), 0..=1)),
+        ),
     )
-        .prop_map(|((principal, action, resource, resource_account, context), (identity, resource_policies, boundaries, session), (scps, rcps))| {
-            Case { principal, action, resource, resource_account, context, identity, resource_policies, boundaries, session, scps, rcps }
-        })
+        .prop_map(
+            |(
+                (principal, action, resource, resource_account, context),
+                (identity, resource_policies, boundaries, session),
+                (scps, rcps),
+            )| {
+                Case {
+                    principal,
+                    action,
+                    resource,
+                    resource_account,
+                    context,
+                    identity,
+                    resource_policies,
+                    boundaries,
+                    session,
+                    scps,
+                    rcps,
+                }
+            },
+        )
 }
 
 impl Case {
     fn line(&self) -> Value {
-        let context: Map<String, Value> = self.context.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+        let context: Map<String, Value> = self
+            .context
+            .iter()
+            .map(|(k, v)| (k.clone(), json!(v)))
+            .collect();
         json!({
             "principal": self.principal, "action": self.action, "resource": self.resource,
             "resource_account": self.resource_account, "context": context,
@@ -296,7 +413,14 @@ fn generated_cases_reach_every_decision() {
         let case = strategy.new_tree(&mut runner).unwrap().current();
         *seen.entry(case.engine()).or_insert(0) += 1;
     }
-    for decision in [Decision::Allowed, Decision::ExplicitlyDenied, Decision::ImplicitlyDenied] {
-        assert!(seen.get(&decision).copied().unwrap_or(0) >= 20, "{decision:?} too rare: {seen:?}");
+    for decision in [
+        Decision::Allowed,
+        Decision::ExplicitlyDenied,
+        Decision::ImplicitlyDenied,
+    ] {
+        assert!(
+            seen.get(&decision).copied().unwrap_or(0) >= 20,
+            "{decision:?} too rare: {seen:?}"
+        );
     }
 }

@@ -121,13 +121,20 @@ pub struct ServiceSpec {
 #[derive(Debug, thiserror::Error)]
 pub enum BootstrapError {
     #[error("cannot read {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot parse {path}: {message}")]
     Parse { path: String, message: String },
     #[error("account {0}: the id must be 12 digits")]
     AccountId(String),
     #[error("account {account}: {what}: {error}")]
-    Operation { account: String, what: String, error: AwsError },
+    Operation {
+        account: String,
+        what: String,
+        error: AwsError,
+    },
     #[error("store: {0}")]
     Store(#[from] StoreError),
     #[error("sealing a secret: {0}")]
@@ -144,17 +151,27 @@ pub struct Report {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "created {} accounts, {} access keys, {} users/roles/policies", self.accounts, self.keys, self.entities)
+        write!(
+            f,
+            "created {} accounts, {} access keys, {} users/roles/policies",
+            self.accounts, self.keys, self.entities
+        )
     }
 }
 
 /// Reads and applies a YAML or JSON bootstrap file.
 pub async fn apply_file(state: &AppState, path: &Path) -> Result<Report, BootstrapError> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| BootstrapError::Read { path: shown.clone(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| BootstrapError::Read {
+        path: shown.clone(),
+        source,
+    })?;
     // YAML is a superset of JSON, so one parser reads both.
     let file: BootstrapFile =
-        serde_yaml_ng::from_str(&text).map_err(|e| BootstrapError::Parse { path: shown, message: e.to_string() })?;
+        serde_yaml_ng::from_str(&text).map_err(|e| BootstrapError::Parse {
+            path: shown,
+            message: e.to_string(),
+        })?;
     apply(state, &file).await
 }
 
@@ -166,7 +183,10 @@ pub async fn apply_dev(state: &AppState) -> Result<Report, BootstrapError> {
             name: "dev".into(),
             organization: None,
             ou_path: None,
-            root_keys: vec![KeySpec { access_key_id: "test".into(), secret_access_key: "test".into() }],
+            root_keys: vec![KeySpec {
+                access_key_id: "test".into(),
+                secret_access_key: "test".into(),
+            }],
             policies: vec![],
             users: vec![],
             roles: vec![],
@@ -205,14 +225,23 @@ pub async fn apply(state: &AppState, file: &BootstrapFile) -> Result<Report, Boo
                 access_key_id: service.access_key_id.clone(),
                 secret_access_key: service.secret_access_key.clone(),
             };
-            report.keys += add_key(state, &spec.id, KeyOwner::Service(service.service.clone()), &key).await?;
+            report.keys += add_key(
+                state,
+                &spec.id,
+                KeyOwner::Service(service.service.clone()),
+                &key,
+            )
+            .await?;
         }
         accounts.push((spec, Arc::new(account)));
     }
     for (spec, account) in &accounts {
         let root = Caller::root(Arc::clone(account), "bootstrap");
         for policy in &spec.policies {
-            let mut params = vec![("PolicyName", policy.name.clone()), ("PolicyDocument", document(&policy.document))];
+            let mut params = vec![
+                ("PolicyName", policy.name.clone()),
+                ("PolicyDocument", document(&policy.document)),
+            ];
             push_opt(&mut params, "Path", &policy.path);
             push_opt(&mut params, "Description", &policy.description);
             report.entities += run(state, &root, Operation::CreatePolicy, &params).await?;
@@ -223,7 +252,11 @@ pub async fn apply(state: &AppState, file: &BootstrapFile) -> Result<Report, Boo
             push_tags(&mut params, &user.tags);
             report.entities += run(state, &root, Operation::CreateUser, &params).await?;
             for (name, doc) in &user.inline_policies {
-                let params = [("UserName", user.name.clone()), ("PolicyName", name.clone()), ("PolicyDocument", document(doc))];
+                let params = [
+                    ("UserName", user.name.clone()),
+                    ("PolicyName", name.clone()),
+                    ("PolicyDocument", document(doc)),
+                ];
                 run(state, &root, Operation::PutUserPolicy, &params).await?;
             }
             for arn in &user.attached_policies {
@@ -231,23 +264,38 @@ pub async fn apply(state: &AppState, file: &BootstrapFile) -> Result<Report, Boo
                 run(state, &root, Operation::AttachUserPolicy, &params).await?;
             }
             for key in &user.access_keys {
-                report.keys += add_key(state, &spec.id, KeyOwner::User(user.name.clone()), key).await?;
+                report.keys +=
+                    add_key(state, &spec.id, KeyOwner::User(user.name.clone()), key).await?;
             }
         }
     }
     for (spec, account) in &accounts {
         let root = Caller::root(Arc::clone(account), "bootstrap");
         for role in &spec.roles {
-            let mut params =
-                vec![("RoleName", role.name.clone()), ("AssumeRolePolicyDocument", document(&role.trust_policy))];
+            let mut params = vec![
+                ("RoleName", role.name.clone()),
+                ("AssumeRolePolicyDocument", document(&role.trust_policy)),
+            ];
             push_opt(&mut params, "Path", &role.path);
             push_opt(&mut params, "Description", &role.description);
-            push_opt(&mut params, "PermissionsBoundary", &role.permissions_boundary);
-            push_opt(&mut params, "MaxSessionDuration", &role.max_session_duration.map(|d| d.to_string()));
+            push_opt(
+                &mut params,
+                "PermissionsBoundary",
+                &role.permissions_boundary,
+            );
+            push_opt(
+                &mut params,
+                "MaxSessionDuration",
+                &role.max_session_duration.map(|d| d.to_string()),
+            );
             push_tags(&mut params, &role.tags);
             report.entities += run(state, &root, Operation::CreateRole, &params).await?;
             for (name, doc) in &role.inline_policies {
-                let params = [("RoleName", role.name.clone()), ("PolicyName", name.clone()), ("PolicyDocument", document(doc))];
+                let params = [
+                    ("RoleName", role.name.clone()),
+                    ("PolicyName", name.clone()),
+                    ("PolicyDocument", document(doc)),
+                ];
                 run(state, &root, Operation::PutRolePolicy, &params).await?;
             }
             for arn in &role.attached_policies {
@@ -303,11 +351,12 @@ async fn run(
     let mut form = form_urlencoded_body(params);
     form.push_str("&Action=");
     form.push_str(operation.name());
-    let query = QueryRequest::parse(form.as_bytes(), "").map_err(|e| BootstrapError::Operation {
-        account: root.account.id.clone(),
-        what: operation.name().to_owned(),
-        error: e.to_aws_error(Service::Iam),
-    })?;
+    let query =
+        QueryRequest::parse(form.as_bytes(), "").map_err(|e| BootstrapError::Operation {
+            account: root.account.id.clone(),
+            what: operation.name().to_owned(),
+            error: e.to_aws_error(Service::Iam),
+        })?;
     let mut ctx = Ctx {
         state,
         caller: root,
@@ -328,7 +377,11 @@ async fn run(
         Err(error) if error.code == "EntityAlreadyExists" => Ok(0),
         Err(error) => Err(BootstrapError::Operation {
             account: root.account.id.clone(),
-            what: format!("{} {}", operation.name(), params.first().map(|(_, v)| v.as_str()).unwrap_or_default()),
+            what: format!(
+                "{} {}",
+                operation.name(),
+                params.first().map(|(_, v)| v.as_str()).unwrap_or_default()
+            ),
             error,
         }),
     }
@@ -361,7 +414,12 @@ fn encode(text: &str) -> String {
 }
 
 /// Stores a key with a given id and secret unless that id exists; returns 1 if created.
-async fn add_key(state: &AppState, account_id: &str, owner: KeyOwner, key: &KeySpec) -> Result<usize, BootstrapError> {
+async fn add_key(
+    state: &AppState,
+    account_id: &str,
+    owner: KeyOwner,
+    key: &KeySpec,
+) -> Result<usize, BootstrapError> {
     let sealed = state
         .sealer
         .seal_secret(&key.secret_access_key, &key.access_key_id)

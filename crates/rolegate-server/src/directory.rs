@@ -7,9 +7,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use rolegate_policy::{Policy, PolicyType};
-use rolegate_store::{
-    AccessKey, Account, KeyOwner, Principal, Role, Store, StoreError, User,
-};
+use rolegate_store::{AccessKey, Account, KeyOwner, Principal, Role, Store, StoreError, User};
 
 use crate::credentials::Sealer;
 
@@ -81,7 +79,10 @@ macro_rules! cached {
 
 impl Directory {
     pub fn new(store: Arc<dyn Store>) -> Self {
-        Self { store, cache: RwLock::new(Cache::default()) }
+        Self {
+            store,
+            cache: RwLock::new(Cache::default()),
+        }
     }
 
     /// Stores a value loaded while the store was at `generation`, unless a write happened since.
@@ -91,7 +92,10 @@ impl Directory {
                 if self.store.generation() != generation {
                     return;
                 }
-                *cache = Cache { generation, ..Cache::default() };
+                *cache = Cache {
+                    generation,
+                    ..Cache::default()
+                };
             }
             fill(&mut cache);
         }
@@ -147,10 +151,19 @@ impl Directory {
                 None => return Ok(None),
             },
         };
-        Ok(Some(Arc::new(KeyEntry { key, secret, account, owner })))
+        Ok(Some(Arc::new(KeyEntry {
+            key,
+            secret,
+            account,
+            owner,
+        })))
     }
 
-    pub async fn user(&self, account_id: &str, name: &str) -> Result<Option<Arc<UserEntry>>, StoreError> {
+    pub async fn user(
+        &self,
+        account_id: &str,
+        name: &str,
+    ) -> Result<Option<Arc<UserEntry>>, StoreError> {
         let key = (account_id.to_owned(), name.to_ascii_lowercase());
         let generation = cached!(self, users, &key);
         let entry = match self.store.get_user(account_id, name).await {
@@ -158,7 +171,11 @@ impl Directory {
                 let principal = Principal::user(account_id, &user.name);
                 let policies = self.identity_policies(&principal).await?;
                 let boundary = self.boundary(user.permissions_boundary.as_deref()).await?;
-                Some(Arc::new(UserEntry { user, policies, boundary }))
+                Some(Arc::new(UserEntry {
+                    user,
+                    policies,
+                    boundary,
+                }))
             }
             Err(StoreError::NotFound { .. }) => None,
             Err(e) => return Err(e),
@@ -169,17 +186,28 @@ impl Directory {
         Ok(entry)
     }
 
-    pub async fn role(&self, account_id: &str, name: &str) -> Result<Option<Arc<RoleEntry>>, StoreError> {
+    pub async fn role(
+        &self,
+        account_id: &str,
+        name: &str,
+    ) -> Result<Option<Arc<RoleEntry>>, StoreError> {
         let key = (account_id.to_owned(), name.to_ascii_lowercase());
         let generation = cached!(self, roles, &key);
         let entry = match self.store.get_role(account_id, name).await {
             Ok(role) => {
                 let trust = Policy::parse_unvalidated(&role.trust_policy_bound, PolicyType::Trust)
-                    .map_err(|e| StoreError::Corrupt(format!("trust policy of {}: {e}", role.name)))?;
+                    .map_err(|e| {
+                        StoreError::Corrupt(format!("trust policy of {}: {e}", role.name))
+                    })?;
                 let principal = Principal::role(account_id, &role.name);
                 let policies = self.identity_policies(&principal).await?;
                 let boundary = self.boundary(role.permissions_boundary.as_deref()).await?;
-                Some(Arc::new(RoleEntry { role, trust, policies, boundary }))
+                Some(Arc::new(RoleEntry {
+                    role,
+                    trust,
+                    policies,
+                    boundary,
+                }))
             }
             Err(StoreError::NotFound { .. }) => None,
             Err(e) => return Err(e),
@@ -206,19 +234,29 @@ impl Directory {
 
     async fn boundary(&self, arn: Option<&str>) -> Result<Option<Policy>, StoreError> {
         match arn {
-            Some(arn) => self.managed_document(arn, PolicyType::PermissionsBoundary).await,
+            Some(arn) => {
+                self.managed_document(arn, PolicyType::PermissionsBoundary)
+                    .await
+            }
             None => Ok(None),
         }
     }
 
     /// The default version of a managed policy, compiled as `ty`; `None` if it is gone.
-    pub async fn managed_document(&self, arn: &str, ty: PolicyType) -> Result<Option<Policy>, StoreError> {
+    pub async fn managed_document(
+        &self,
+        arn: &str,
+        ty: PolicyType,
+    ) -> Result<Option<Policy>, StoreError> {
         let policy = match self.store.get_policy(arn).await {
             Ok(policy) => policy,
             Err(StoreError::NotFound { .. }) => return Ok(None),
             Err(e) => return Err(e),
         };
-        let version = self.store.get_policy_version(arn, &policy.default_version_id).await?;
+        let version = self
+            .store
+            .get_policy_version(arn, &policy.default_version_id)
+            .await?;
         compile(&version.document, ty, arn).map(Some)
     }
 }

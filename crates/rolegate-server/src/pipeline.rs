@@ -28,7 +28,9 @@ pub async fn handle(state: &AppState, incoming: Incoming) -> Response<Body> {
     // Receive: decode the form body and query string.
     let query = match QueryRequest::parse(&incoming.body, &incoming.query) {
         Ok(query) => query,
-        Err(e) => return respond::failure(&e.to_aws_error(Service::Sts), Service::Sts, &request_id),
+        Err(e) => {
+            return respond::failure(&e.to_aws_error(Service::Sts), Service::Sts, &request_id);
+        }
     };
     let guessed = dispatch::guess_service(query.action(), query.version());
     let parameters: Vec<(&str, &str)> = query.iter().collect();
@@ -48,18 +50,24 @@ pub async fn handle(state: &AppState, incoming: Incoming) -> Response<Body> {
     };
 
     // Authenticate: SigV4 → the caller.
-    let headers: Vec<(&str, &str)> =
-        incoming.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let headers: Vec<(&str, &str)> = incoming
+        .headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
     let http = incoming.sigv4_request(&headers);
-    let Authenticated { caller, service, region } =
-        match authenticate::authenticate(state, &http, now).await {
-            Ok(authenticated) => authenticated,
-            Err(error) => {
-                call.error = Some(&error);
-                state.audit.record(audit::event(&call)).await;
-                return respond::failure(&error, guessed, &request_id);
-            }
-        };
+    let Authenticated {
+        caller,
+        service,
+        region,
+    } = match authenticate::authenticate(state, &http, now).await {
+        Ok(authenticated) => authenticated,
+        Err(error) => {
+            call.error = Some(&error);
+            state.audit.record(audit::event(&call)).await;
+            return respond::failure(&error, guessed, &request_id);
+        }
+    };
     call.service = service;
     call.caller = Some(&caller);
     call.region = &region;

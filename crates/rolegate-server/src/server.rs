@@ -23,7 +23,8 @@ pub struct ServerConfig {
     pub bootstrap: Option<PathBuf>,
     /// Without a bootstrap file, create account 000000000000 with root key `test`/`test`.
     pub dev: bool,
-    /// A key ring given in the environment (`ROLEGATE_KEYRING`) instead of the data dir file.
+    /// A key ring given in the environment (`ROLEGATE_KEYRING`, base64 of a key-ring file)
+    /// instead of the data dir file.
     pub keyring: Option<String>,
     /// Seconds added to the clock; for tests that must reach a session's expiry.
     pub clock_offset_seconds: i64,
@@ -33,7 +34,10 @@ pub struct ServerConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
     #[error("data directory {path}: {source}")]
-    DataDir { path: PathBuf, source: std::io::Error },
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("key ring: {0}")]
     KeyRing(String),
     #[error("store: {0}")]
@@ -41,7 +45,10 @@ pub enum ServerError {
     #[error("bootstrap: {0}")]
     Bootstrap(#[from] bootstrap::BootstrapError),
     #[error("cannot listen on {addr}: {source}")]
-    Listen { addr: SocketAddr, source: std::io::Error },
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("server: {0}")]
     Serve(std::io::Error),
 }
@@ -49,17 +56,26 @@ pub enum ServerError {
 /// Runs the server until SIGINT or SIGTERM.
 pub async fn serve(config: ServerConfig) -> Result<(), ServerError> {
     let data_dir = &config.data_dir;
-    std::fs::create_dir_all(data_dir)
-        .map_err(|source| ServerError::DataDir { path: data_dir.clone(), source })?;
+    std::fs::create_dir_all(data_dir).map_err(|source| ServerError::DataDir {
+        path: data_dir.clone(),
+        source,
+    })?;
     let sealer = match &config.keyring {
-        Some(text) => Sealer::from_text(text),
-        None => Sealer::load_or_create(&data_dir.join("keyring")),
+        Some(text) => Sealer::from_base64(text),
+        None => Sealer::load_or_create(
+            &data_dir.join("keyring"),
+            time::OffsetDateTime::now_utc().unix_timestamp(),
+        ),
     }
     .map_err(|e| ServerError::KeyRing(e.to_string()))?;
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&data_dir.join("rolegate.sqlite3")).await?);
+    let store: Arc<dyn Store> =
+        Arc::new(SqliteStore::open(&data_dir.join("rolegate.sqlite3")).await?);
     let audit_path = data_dir.join("audit.jsonl");
-    let (audit, audit_writer) = AuditLog::open(&audit_path)
-        .map_err(|source| ServerError::DataDir { path: audit_path.clone(), source })?;
+    let (audit, audit_writer) =
+        AuditLog::open(&audit_path).map_err(|source| ServerError::DataDir {
+            path: audit_path.clone(),
+            source,
+        })?;
     let state = Arc::new(AppState {
         directory: Directory::new(Arc::clone(&store)),
         store,
@@ -77,23 +93,34 @@ pub async fn serve(config: ServerConfig) -> Result<(), ServerError> {
         }
         None if config.dev => {
             let report = bootstrap::apply_dev(&state).await?;
-            println!("rolegate: dev mode: account 000000000000, root access key test / secret test ({report})");
+            println!(
+                "rolegate: dev mode: account 000000000000, root access key test / secret test ({report})"
+            );
         }
         None => {}
     }
 
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
-        .map_err(|source| ServerError::Listen { addr: config.listen, source })?;
+        .map_err(|source| ServerError::Listen {
+            addr: config.listen,
+            source,
+        })?;
     let local = listener.local_addr().map_err(ServerError::Serve)?;
-    println!("rolegate: listening on http://{local} (data in {})", data_dir.display());
+    println!(
+        "rolegate: listening on http://{local} (data in {})",
+        data_dir.display()
+    );
     tracing::info!(%local, "listening");
 
     let app = receive::router(Arc::clone(&state));
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(ServerError::Serve)?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(ServerError::Serve)?;
 
     // Dropping the last sender ends the audit writer, which flushes and syncs.
     drop(state);

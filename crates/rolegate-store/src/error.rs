@@ -42,7 +42,11 @@ pub enum StoreError {
     AlreadyExists { kind: EntityKind, name: String },
     /// A write that the current state forbids (e.g. enabling an MFA device that is in use).
     #[error("{kind} {name}: {reason}")]
-    Conflict { kind: EntityKind, name: String, reason: &'static str },
+    Conflict {
+        kind: EntityKind,
+        name: String,
+        reason: &'static str,
+    },
     /// The backend failed; the text is for logs, never for clients.
     #[error("storage backend: {0}")]
     Backend(String),
@@ -53,11 +57,17 @@ pub enum StoreError {
 
 impl StoreError {
     pub(crate) fn not_found(kind: EntityKind, name: impl Into<String>) -> Self {
-        Self::NotFound { kind, name: name.into() }
+        Self::NotFound {
+            kind,
+            name: name.into(),
+        }
     }
 
     pub(crate) fn already_exists(kind: EntityKind, name: impl Into<String>) -> Self {
-        Self::AlreadyExists { kind, name: name.into() }
+        Self::AlreadyExists {
+            kind,
+            name: name.into(),
+        }
     }
 }
 

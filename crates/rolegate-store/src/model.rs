@@ -88,7 +88,10 @@ pub struct User {
 
 impl User {
     pub fn arn(&self) -> String {
-        format!("arn:aws:iam::{}:user{}{}", self.account_id, self.path, self.name)
+        format!(
+            "arn:aws:iam::{}:user{}{}",
+            self.account_id, self.path, self.name
+        )
     }
 }
 
@@ -123,7 +126,10 @@ pub struct Role {
 
 impl Role {
     pub fn arn(&self) -> String {
-        format!("arn:aws:iam::{}:role{}{}", self.account_id, self.path, self.name)
+        format!(
+            "arn:aws:iam::{}:role{}{}",
+            self.account_id, self.path, self.name
+        )
     }
 }
 
@@ -155,11 +161,19 @@ pub struct Principal {
 
 impl Principal {
     pub fn user(account_id: &str, name: &str) -> Self {
-        Self { account_id: account_id.to_owned(), kind: PrincipalKind::User, name: name.to_owned() }
+        Self {
+            account_id: account_id.to_owned(),
+            kind: PrincipalKind::User,
+            name: name.to_owned(),
+        }
     }
 
     pub fn role(account_id: &str, name: &str) -> Self {
-        Self { account_id: account_id.to_owned(), kind: PrincipalKind::Role, name: name.to_owned() }
+        Self {
+            account_id: account_id.to_owned(),
+            kind: PrincipalKind::Role,
+            name: name.to_owned(),
+        }
     }
 }
 

@@ -53,7 +53,11 @@ impl SqliteStore {
             .max_connections(4)
             .connect_with(options.read_only(true))
             .await?;
-        Ok(Self { reader, writer, generation: AtomicU64::new(0) })
+        Ok(Self {
+            reader,
+            writer,
+            generation: AtomicU64::new(0),
+        })
     }
 
     /// Opens an in-memory-like database in a fresh file under `dir` (used by tests).
@@ -71,7 +75,12 @@ impl SqliteStore {
         Ok(())
     }
 
-    async fn tags_of(&self, account_id: &str, kind: &str, name: &str) -> Result<Vec<Tag>, StoreError> {
+    async fn tags_of(
+        &self,
+        account_id: &str,
+        kind: &str,
+        name: &str,
+    ) -> Result<Vec<Tag>, StoreError> {
         let rows = sqlx::query(
             "SELECT key, value FROM tags WHERE account_id = ? AND entity_kind = ? AND entity_name = ? \
              ORDER BY position",
@@ -116,7 +125,10 @@ fn entity_key(entity: &Entity) -> (&str, &'static str, &str) {
 }
 
 fn tag_from_row(row: &SqliteRow) -> Result<Tag, StoreError> {
-    Ok(Tag { key: row.try_get("key")?, value: row.try_get("value")? })
+    Ok(Tag {
+        key: row.try_get("key")?,
+        value: row.try_get("value")?,
+    })
 }
 
 fn account_from_row(row: &SqliteRow) -> Result<Account, StoreError> {
@@ -136,7 +148,11 @@ fn access_key_from_row(row: &SqliteRow) -> Result<AccessKey, StoreError> {
         ("root", _) => KeyOwner::Root,
         ("user", Some(name)) => KeyOwner::User(name),
         ("service", Some(name)) => KeyOwner::Service(name),
-        (other, _) => return Err(StoreError::Corrupt(format!("access key owner kind {other}"))),
+        (other, _) => {
+            return Err(StoreError::Corrupt(format!(
+                "access key owner kind {other}"
+            )));
+        }
     };
     let status: String = row.try_get("status")?;
     Ok(AccessKey {
@@ -271,7 +287,12 @@ async fn delete_owned_rows(
         let sql = format!(
             "DELETE FROM {table} WHERE account_id = ? AND entity_kind = ? AND entity_name = ?"
         );
-        sqlx::query(AssertSqlSafe(sql)).bind(account_id).bind(kind).bind(name).execute(&mut **tx).await?;
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(account_id)
+            .bind(kind)
+            .bind(name)
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(())
 }
@@ -309,7 +330,9 @@ impl Store for SqliteStore {
     }
 
     async fn list_accounts(&self) -> Result<Vec<Account>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM accounts ORDER BY id").fetch_all(&self.reader).await?;
+        let rows = sqlx::query("SELECT * FROM accounts ORDER BY id")
+            .fetch_all(&self.reader)
+            .await?;
         rows.iter().map(account_from_row).collect()
     }
 
@@ -336,7 +359,10 @@ impl Store for SqliteStore {
         .await;
         match inserted {
             Err(e) if is_unique_violation(&e) => {
-                return Err(StoreError::already_exists(EntityKind::AccessKey, &key.access_key_id));
+                return Err(StoreError::already_exists(
+                    EntityKind::AccessKey,
+                    &key.access_key_id,
+                ));
             }
             other => {
                 other?;
@@ -495,20 +521,23 @@ impl Store for SqliteStore {
                 .await?;
         }
         if let Some(boundary) = &update.permissions_boundary {
-            sqlx::query("UPDATE users SET permissions_boundary = ? WHERE account_id = ? AND name = ?")
-                .bind(boundary)
-                .bind(account_id)
-                .bind(&current)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE users SET permissions_boundary = ? WHERE account_id = ? AND name = ?",
+            )
+            .bind(boundary)
+            .bind(account_id)
+            .bind(&current)
+            .execute(&mut *tx)
+            .await?;
         }
         if let Some(new_name) = &update.new_name {
-            let renamed = sqlx::query("UPDATE users SET name = ? WHERE account_id = ? AND name = ?")
-                .bind(new_name)
-                .bind(account_id)
-                .bind(&current)
-                .execute(&mut *tx)
-                .await;
+            let renamed =
+                sqlx::query("UPDATE users SET name = ? WHERE account_id = ? AND name = ?")
+                    .bind(new_name)
+                    .bind(account_id)
+                    .bind(&current)
+                    .execute(&mut *tx)
+                    .await;
             match renamed {
                 Err(e) if is_unique_violation(&e) => {
                     return Err(StoreError::already_exists(EntityKind::User, new_name));
@@ -538,12 +567,14 @@ impl Store for SqliteStore {
             .bind(&current)
             .execute(&mut *tx)
             .await?;
-            sqlx::query("UPDATE mfa_devices SET user_name = ? WHERE account_id = ? AND user_name = ?")
-                .bind(new_name)
-                .bind(account_id)
-                .bind(&current)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE mfa_devices SET user_name = ? WHERE account_id = ? AND user_name = ?",
+            )
+            .bind(new_name)
+            .bind(account_id)
+            .bind(&current)
+            .execute(&mut *tx)
+            .await?;
         }
         self.commit(tx).await
     }
@@ -652,12 +683,14 @@ impl Store for SqliteStore {
                 .await?;
         }
         if let Some(max) = update.max_session_duration {
-            sqlx::query("UPDATE roles SET max_session_duration = ? WHERE account_id = ? AND name = ?")
-                .bind(max)
-                .bind(account_id)
-                .bind(name)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE roles SET max_session_duration = ? WHERE account_id = ? AND name = ?",
+            )
+            .bind(max)
+            .bind(account_id)
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
         }
         if let Some((written, bound)) = &update.trust_policy {
             sqlx::query(
@@ -672,12 +705,14 @@ impl Store for SqliteStore {
             .await?;
         }
         if let Some(boundary) = &update.permissions_boundary {
-            sqlx::query("UPDATE roles SET permissions_boundary = ? WHERE account_id = ? AND name = ?")
-                .bind(boundary)
-                .bind(account_id)
-                .bind(name)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE roles SET permissions_boundary = ? WHERE account_id = ? AND name = ?",
+            )
+            .bind(boundary)
+            .bind(account_id)
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
         }
         self.commit(tx).await
     }
@@ -779,7 +814,11 @@ impl Store for SqliteStore {
         self.commit(tx).await
     }
 
-    async fn attach_policy(&self, principal: &Principal, policy_arn: &str) -> Result<(), StoreError> {
+    async fn attach_policy(
+        &self,
+        principal: &Principal,
+        policy_arn: &str,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         ensure_principal(&mut tx, principal).await?;
         let policy: Option<String> =
@@ -805,7 +844,11 @@ impl Store for SqliteStore {
         self.commit(tx).await
     }
 
-    async fn detach_policy(&self, principal: &Principal, policy_arn: &str) -> Result<(), StoreError> {
+    async fn detach_policy(
+        &self,
+        principal: &Principal,
+        policy_arn: &str,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         ensure_principal(&mut tx, principal).await?;
         let done = sqlx::query(
@@ -819,12 +862,18 @@ impl Store for SqliteStore {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::not_found(EntityKind::AttachedPolicy, policy_arn));
+            return Err(StoreError::not_found(
+                EntityKind::AttachedPolicy,
+                policy_arn,
+            ));
         }
         self.commit(tx).await
     }
 
-    async fn list_attached_policies(&self, principal: &Principal) -> Result<Vec<String>, StoreError> {
+    async fn list_attached_policies(
+        &self,
+        principal: &Principal,
+    ) -> Result<Vec<String>, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT policy_arn FROM attached_policies \
              WHERE account_id = ? AND entity_kind = ? AND entity_name = ? ORDER BY position",
@@ -878,7 +927,11 @@ impl Store for SqliteStore {
         self.tags_of(account_id, kind, &stored).await
     }
 
-    async fn create_policy(&self, policy: &ManagedPolicy, document: &str) -> Result<(), StoreError> {
+    async fn create_policy(
+        &self,
+        policy: &ManagedPolicy,
+        document: &str,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO managed_policies (arn, account_id, name, policy_id, path, description, \
@@ -897,7 +950,10 @@ impl Store for SqliteStore {
         .await;
         match inserted {
             Err(e) if is_unique_violation(&e) => {
-                return Err(StoreError::already_exists(EntityKind::ManagedPolicy, &policy.name));
+                return Err(StoreError::already_exists(
+                    EntityKind::ManagedPolicy,
+                    &policy.name,
+                ));
             }
             other => {
                 other?;
@@ -912,7 +968,12 @@ impl Store for SqliteStore {
         .bind(unix(policy.created_at))
         .execute(&mut *tx)
         .await?;
-        write_tags(&mut tx, (&policy.account_id, "policy", &policy.name), &policy.tags).await?;
+        write_tags(
+            &mut tx,
+            (&policy.account_id, "policy", &policy.name),
+            &policy.tags,
+        )
+        .await?;
         self.commit(tx).await
     }
 
@@ -969,12 +1030,17 @@ impl Store for SqliteStore {
             .bind(arn)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM managed_policies WHERE arn = ?").bind(arn).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM tags WHERE account_id = ? AND entity_kind = 'policy' AND entity_name = ?")
-            .bind(&account_id)
-            .bind(&name)
+        sqlx::query("DELETE FROM managed_policies WHERE arn = ?")
+            .bind(arn)
             .execute(&mut *tx)
             .await?;
+        sqlx::query(
+            "DELETE FROM tags WHERE account_id = ? AND entity_kind = 'policy' AND entity_name = ?",
+        )
+        .bind(&account_id)
+        .bind(&name)
+        .execute(&mut *tx)
+        .await?;
         self.commit(tx).await
     }
 
@@ -1056,7 +1122,10 @@ impl Store for SqliteStore {
              JOIN managed_policies p ON p.arn = v.policy_arn \
              WHERE v.policy_arn = ? ORDER BY CAST(substr(v.version_id, 2) AS INTEGER) DESC"
         );
-        let rows = sqlx::query(AssertSqlSafe(sql)).bind(arn).fetch_all(&self.reader).await?;
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(arn)
+            .fetch_all(&self.reader)
+            .await?;
         rows.iter().map(version_from_row).collect()
     }
 
@@ -1076,12 +1145,14 @@ impl Store for SqliteStore {
         if exists.is_none() {
             return Err(StoreError::not_found(EntityKind::PolicyVersion, version_id));
         }
-        sqlx::query("UPDATE managed_policies SET default_version_id = ?, updated_at = ? WHERE arn = ?")
-            .bind(version_id)
-            .bind(unix(OffsetDateTime::now_utc()))
-            .bind(arn)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE managed_policies SET default_version_id = ?, updated_at = ? WHERE arn = ?",
+        )
+        .bind(version_id)
+        .bind(unix(OffsetDateTime::now_utc()))
+        .bind(arn)
+        .execute(&mut *tx)
+        .await?;
         self.commit(tx).await
     }
 
@@ -1092,7 +1163,8 @@ impl Store for SqliteStore {
                 .bind(arn)
                 .fetch_optional(&mut *tx)
                 .await?;
-        let default = default.ok_or_else(|| StoreError::not_found(EntityKind::ManagedPolicy, arn))?;
+        let default =
+            default.ok_or_else(|| StoreError::not_found(EntityKind::ManagedPolicy, arn))?;
         if default == version_id {
             return Err(StoreError::Conflict {
                 kind: EntityKind::PolicyVersion,
@@ -1100,11 +1172,12 @@ impl Store for SqliteStore {
                 reason: "the default version cannot be deleted",
             });
         }
-        let done = sqlx::query("DELETE FROM policy_versions WHERE policy_arn = ? AND version_id = ?")
-            .bind(arn)
-            .bind(version_id)
-            .execute(&mut *tx)
-            .await?;
+        let done =
+            sqlx::query("DELETE FROM policy_versions WHERE policy_arn = ? AND version_id = ?")
+                .bind(arn)
+                .bind(version_id)
+                .execute(&mut *tx)
+                .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::not_found(EntityKind::PolicyVersion, version_id));
         }
@@ -1128,7 +1201,10 @@ impl Store for SqliteStore {
         .await;
         match inserted {
             Err(e) if is_unique_violation(&e) => {
-                return Err(StoreError::already_exists(EntityKind::MfaDevice, &device.serial_number));
+                return Err(StoreError::already_exists(
+                    EntityKind::MfaDevice,
+                    &device.serial_number,
+                ));
             }
             other => {
                 other?;
@@ -1296,7 +1372,8 @@ async fn ensure_entity<'e>(
             .bind(name)
             .fetch_optional(&mut **tx)
             .await?;
-            let stored = stored.ok_or_else(|| StoreError::not_found(EntityKind::ManagedPolicy, name))?;
+            let stored =
+                stored.ok_or_else(|| StoreError::not_found(EntityKind::ManagedPolicy, name))?;
             Ok((account_id, "policy", stored))
         }
     }

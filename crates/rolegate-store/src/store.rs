@@ -97,10 +97,21 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     // Managed policy attachments.
     /// Attaching twice is not an error (IAM is idempotent here).
-    async fn attach_policy(&self, principal: &Principal, policy_arn: &str) -> Result<(), StoreError>;
-    async fn detach_policy(&self, principal: &Principal, policy_arn: &str) -> Result<(), StoreError>;
+    async fn attach_policy(
+        &self,
+        principal: &Principal,
+        policy_arn: &str,
+    ) -> Result<(), StoreError>;
+    async fn detach_policy(
+        &self,
+        principal: &Principal,
+        policy_arn: &str,
+    ) -> Result<(), StoreError>;
     /// Attached policy ARNs in attachment order.
-    async fn list_attached_policies(&self, principal: &Principal) -> Result<Vec<String>, StoreError>;
+    async fn list_attached_policies(
+        &self,
+        principal: &Principal,
+    ) -> Result<Vec<String>, StoreError>;
 
     // Tags.
     /// Adds or overwrites (case-insensitively by key) the given tags.
@@ -111,7 +122,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     // Managed policies and versions.
     /// Creates the policy with `document` as its default version `v1`.
-    async fn create_policy(&self, policy: &ManagedPolicy, document: &str) -> Result<(), StoreError>;
+    async fn create_policy(&self, policy: &ManagedPolicy, document: &str)
+    -> Result<(), StoreError>;
     async fn get_policy(&self, arn: &str) -> Result<ManagedPolicy, StoreError>;
     async fn list_policies(
         &self,
@@ -127,12 +139,18 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         document: &str,
         set_as_default: bool,
     ) -> Result<PolicyVersion, StoreError>;
-    async fn get_policy_version(&self, arn: &str, version_id: &str)
-    -> Result<PolicyVersion, StoreError>;
+    async fn get_policy_version(
+        &self,
+        arn: &str,
+        version_id: &str,
+    ) -> Result<PolicyVersion, StoreError>;
     /// Newest first.
     async fn list_policy_versions(&self, arn: &str) -> Result<Vec<PolicyVersion>, StoreError>;
-    async fn set_default_policy_version(&self, arn: &str, version_id: &str)
-    -> Result<(), StoreError>;
+    async fn set_default_policy_version(
+        &self,
+        arn: &str,
+        version_id: &str,
+    ) -> Result<(), StoreError>;
     async fn delete_policy_version(&self, arn: &str, version_id: &str) -> Result<(), StoreError>;
 
     // Virtual MFA devices.
@@ -152,8 +170,11 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         step: u64,
     ) -> Result<(), StoreError>;
     /// Unbinds the device from the user.
-    async fn deactivate_mfa_device(&self, serial_number: &str, user_name: &str)
-    -> Result<(), StoreError>;
+    async fn deactivate_mfa_device(
+        &self,
+        serial_number: &str,
+        user_name: &str,
+    ) -> Result<(), StoreError>;
     async fn delete_mfa_device(&self, serial_number: &str) -> Result<(), StoreError>;
     /// Records a TOTP step as used if it is newer than the last one; `false` means a replay.
     async fn use_mfa_step(&self, serial_number: &str, step: u64) -> Result<bool, StoreError>;

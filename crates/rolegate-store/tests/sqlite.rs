@@ -1,7 +1,9 @@
 //! Runs the store conformance suite against the SQLite backend, one fresh database per check,
 //! plus the SQLite-only property that data survives reopening the file.
 
-use rolegate_store::{testkit, Account, SqliteStore, Store};
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
+
+use rolegate_store::{Account, SqliteStore, Store, testkit};
 
 async fn fresh() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
@@ -19,7 +21,14 @@ macro_rules! conformance {
     )*};
 }
 
-conformance!(accounts_and_keys, users, roles, principal_policies, managed_policies, mfa_devices);
+conformance!(
+    accounts_and_keys,
+    users,
+    roles,
+    principal_policies,
+    managed_policies,
+    mfa_devices
+);
 
 #[tokio::test]
 async fn state_survives_reopen() {

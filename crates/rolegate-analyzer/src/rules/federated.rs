@@ -384,7 +384,7 @@ fn crossing_subject(ctx: &Ctx<'_>, issuer: &Issuer, subject: &Dfa) -> Option<Str
         .collect();
     let subject = subject.intersect(&ctx.space.dfa(&prefixed));
     let subject = &subject;
-    let first = subject.witness()?;
+    let first = issuer.pretty_subject(subject)?;
     let tenant = issuer.tenant_of(&first)?.to_owned();
     let own = ctx.space.dfa(&issuer.tenant_pieces(&tenant));
     let foreign = subject.minus(&own);
@@ -402,7 +402,7 @@ fn crossing_subject(ctx: &Ctx<'_>, issuer: &Issuer, subject: &Dfa) -> Option<Str
             }
         }
     }
-    foreign.witness()
+    issuer.pretty_subject(&foreign)
 }
 
 /// A token for statement `index` whose `sub` is `subject` (or any admitted one), engine-checked.

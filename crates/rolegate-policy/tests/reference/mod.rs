@@ -38,7 +38,10 @@ pub fn glob(p: &[char], s: &[char]) -> bool {
 }
 
 fn glob_str(p: &str, s: &str) -> bool {
-    glob(&p.chars().collect::<Vec<_>>(), &s.chars().collect::<Vec<_>>())
+    glob(
+        &p.chars().collect::<Vec<_>>(),
+        &s.chars().collect::<Vec<_>>(),
+    )
 }
 
 /// Resource matching by ARN segment: a lone `*` matches all; otherwise each of the six
@@ -63,10 +66,13 @@ fn arn_match(p: &str, s: &str) -> bool {
 fn list(v: &Value) -> Vec<String> {
     match v {
         Value::String(s) => vec![s.clone()],
-        Value::Array(a) => a.iter().map(|x| match x {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        }).collect(),
+        Value::Array(a) => a
+            .iter()
+            .map(|x| match x {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect(),
         Value::Bool(b) => vec![b.to_string()],
         Value::Number(n) => vec![n.to_string()],
         _ => vec![],
@@ -91,30 +97,65 @@ struct Caller {
 
 fn caller(principal: &str) -> Caller {
     if principal == "anonymous" {
-        return Caller { account: None, kind: "anonymous", arn: principal.into(), role_arn: None, username: None };
+        return Caller {
+            account: None,
+            kind: "anonymous",
+            arn: principal.into(),
+            role_arn: None,
+            username: None,
+        };
     }
     let parts: Vec<&str> = principal.splitn(6, ':').collect();
     let account = parts.get(4).map(|s| s.to_string());
     let res = parts.get(5).copied().unwrap_or("");
     if let Some(rest) = res.strip_prefix("assumed-role/") {
         let role = rest.split('/').next().unwrap_or("");
-        let role_arn = format!("arn:aws:iam::{}:role/{role}", account.clone().unwrap_or_default());
-        return Caller { account, kind: "session", arn: principal.into(), role_arn: Some(role_arn), username: None };
+        let role_arn = format!(
+            "arn:aws:iam::{}:role/{role}",
+            account.clone().unwrap_or_default()
+        );
+        return Caller {
+            account,
+            kind: "session",
+            arn: principal.into(),
+            role_arn: Some(role_arn),
+            username: None,
+        };
     }
     if let Some(name) = res.strip_prefix("user/") {
-        return Caller { account, kind: "user", arn: principal.into(), role_arn: None, username: Some(name.rsplit('/').next().unwrap_or("").into()) };
+        return Caller {
+            account,
+            kind: "user",
+            arn: principal.into(),
+            role_arn: None,
+            username: Some(name.rsplit('/').next().unwrap_or("").into()),
+        };
     }
-    Caller { account, kind: "other", arn: principal.into(), role_arn: None, username: None }
+    Caller {
+        account,
+        kind: "other",
+        arn: principal.into(),
+        role_arn: None,
+        username: None,
+    }
 }
 
-fn lookup<'a>(req: &'a RefRequest, c: &Caller, key: &str) -> Option<Vec<String>> {
-    if let Some((_, v)) = req.context.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
+fn lookup(req: &RefRequest, c: &Caller, key: &str) -> Option<Vec<String>> {
+    if let Some((_, v)) = req
+        .context
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+    {
         return Some(v.clone());
     }
     match key.to_ascii_lowercase().as_str() {
         "aws:username" => c.username.clone().map(|u| vec![u]),
         "aws:principalaccount" => c.account.clone().map(|a| vec![a]),
-        "aws:principalarn" => c.role_arn.clone().or_else(|| (c.kind != "anonymous").then(|| c.arn.clone())).map(|a| vec![a]),
+        "aws:principalarn" => c
+            .role_arn
+            .clone()
+            .or_else(|| (c.kind != "anonymous").then(|| c.arn.clone()))
+            .map(|a| vec![a]),
         _ => None,
     }
 }
@@ -138,10 +179,19 @@ fn one(op: &str, policy: &str, value: &str) -> bool {
     match op {
         "StringEquals" | "StringNotEquals" => policy == value,
         "StringLike" | "StringNotLike" => glob_str(policy, value),
-        "NumericLessThan" => matches!((policy.parse::<f64>(), value.parse::<f64>()), (Ok(p), Ok(v)) if v < p),
-        "NumericEquals" => matches!((policy.parse::<f64>(), value.parse::<f64>()), (Ok(p), Ok(v)) if v == p),
+        "NumericLessThan" => {
+            matches!((policy.parse::<f64>(), value.parse::<f64>()), (Ok(p), Ok(v)) if v < p)
+        }
+        "NumericEquals" => {
+            matches!((policy.parse::<f64>(), value.parse::<f64>()), (Ok(p), Ok(v)) if v == p)
+        }
         "Bool" => {
-            let b = |x: &str| ["true", "false"].iter().find(|t| t.eq_ignore_ascii_case(x)).copied();
+            let b = |x: &str| {
+                ["true", "false"]
+                    .iter()
+                    .find(|t| t.eq_ignore_ascii_case(x))
+                    .copied()
+            };
             b(policy).is_some() && b(policy) == b(value)
         }
         _ => false,
@@ -166,7 +216,10 @@ fn condition(op_full: &str, key: &str, values: &[String], req: &RefRequest, c: &
         });
     }
     let negated = op.contains("Not");
-    let policy: Vec<String> = values.iter().filter_map(|v| substitute(v, req, c)).collect();
+    let policy: Vec<String> = values
+        .iter()
+        .filter_map(|v| substitute(v, req, c))
+        .collect();
     let Some(ctx) = present else {
         return match qualifier {
             Some("ForAllValues") => true,
@@ -198,12 +251,22 @@ fn principal_match(block: &Value, c: &Caller) -> Option<&'static str> {
             Some("exact")
         } else if Some(&v) == c.role_arn.as_ref() {
             Some("role")
-        } else if c.account.as_ref().is_some_and(|a| v == *a || v == format!("arn:aws:iam::{a}:root")) {
+        } else if c
+            .account
+            .as_ref()
+            .is_some_and(|a| v == *a || v == format!("arn:aws:iam::{a}:root"))
+        {
             Some("account")
         } else {
             None
         };
-        let rank = |x: Option<&str>| match x { Some("exact") => 4, Some("role") => 3, Some("account") => 2, Some(_) => 1, None => 0 };
+        let rank = |x: Option<&str>| match x {
+            Some("exact") => 4,
+            Some("role") => 3,
+            Some("account") => 2,
+            Some(_) => 1,
+            None => 0,
+        };
         if rank(m) > rank(best) {
             best = m;
         }
@@ -218,30 +281,64 @@ fn not_principal_exempts(block: &Value, c: &Caller) -> bool {
         // Every AWS principal (and anonymous callers) is named.
         return true;
     }
-    let account_named = c.account.as_ref().is_some_and(|a| names.iter().any(|n| *n == *a || *n == format!("arn:aws:iam::{a}:root")));
+    let account_named = c.account.as_ref().is_some_and(|a| {
+        names
+            .iter()
+            .any(|n| *n == *a || *n == format!("arn:aws:iam::{a}:root"))
+    });
     match c.kind {
         "user" => account_named && names.contains(&c.arn),
-        "session" => account_named && names.contains(&c.arn) && c.role_arn.as_ref().is_some_and(|r| names.contains(r)),
+        "session" => {
+            account_named
+                && names.contains(&c.arn)
+                && c.role_arn.as_ref().is_some_and(|r| names.contains(r))
+        }
         "anonymous" => false,
         _ => names.contains(&c.arn),
     }
 }
 
 /// Statements of `doc` that apply: (effect, principal match).
-fn applicable(doc: &Value, kind: &str, req: &RefRequest, c: &Caller, boundary: bool) -> Vec<(String, Option<&'static str>)> {
+fn applicable(
+    doc: &Value,
+    kind: &str,
+    req: &RefRequest,
+    c: &Caller,
+    boundary: bool,
+) -> Vec<(String, Option<&'static str>)> {
     let variables = doc["Version"] == "2012-10-17";
     let mut out = Vec::new();
     for s in statements(doc) {
         let effect = s["Effect"].as_str().unwrap_or("").to_string();
-        let (actions, not_action) = if s.get("NotAction").is_some() { (list(&s["NotAction"]), true) } else { (list(&s["Action"]), false) };
-        let action_hit = actions.iter().any(|a| glob_str(&a.to_ascii_lowercase(), &req.action.to_ascii_lowercase()));
+        let (actions, not_action) = if s.get("NotAction").is_some() {
+            (list(&s["NotAction"]), true)
+        } else {
+            (list(&s["Action"]), false)
+        };
+        let action_hit = actions
+            .iter()
+            .any(|a| glob_str(&a.to_ascii_lowercase(), &req.action.to_ascii_lowercase()));
         if action_hit == not_action {
             continue;
         }
         let resource_hit = if let Some(r) = s.get("Resource") {
-            list(r).iter().any(|p| if variables { substitute(p, req, c) } else { Some(p.clone()) }.is_some_and(|p| arn_match(&p, &req.resource)))
+            list(r).iter().any(|p| {
+                if variables {
+                    substitute(p, req, c)
+                } else {
+                    Some(p.clone())
+                }
+                .is_some_and(|p| arn_match(&p, &req.resource))
+            })
         } else if let Some(r) = s.get("NotResource") {
-            !list(r).iter().any(|p| if variables { substitute(p, req, c) } else { Some(p.clone()) }.is_some_and(|p| arn_match(&p, &req.resource)))
+            !list(r).iter().any(|p| {
+                if variables {
+                    substitute(p, req, c)
+                } else {
+                    Some(p.clone())
+                }
+                .is_some_and(|p| arn_match(&p, &req.resource))
+            })
         } else {
             true
         };
@@ -267,7 +364,9 @@ fn applicable(doc: &Value, kind: &str, req: &RefRequest, c: &Caller, boundary: b
         let conditions_hold = match s.get("Condition").and_then(Value::as_object) {
             None => true,
             Some(blocks) => blocks.iter().all(|(op, keys)| {
-                keys.as_object().is_some_and(|keys| keys.iter().all(|(k, v)| condition(op, k, &list(v), req, c)))
+                keys.as_object().is_some_and(|keys| {
+                    keys.iter().all(|(k, v)| condition(op, k, &list(v), req, c))
+                })
             }),
         };
         if conditions_hold {
@@ -281,29 +380,50 @@ pub fn decide(req: &RefRequest, set: &RefSet) -> &'static str {
     let c = caller(&req.principal);
     let boundary = !set.boundaries.is_empty();
     let eval = |docs: &[Value], kind: &str| -> Vec<(String, Option<&'static str>)> {
-        docs.iter().flat_map(|d| applicable(d, kind, req, &c, boundary)).collect()
+        docs.iter()
+            .flat_map(|d| applicable(d, kind, req, &c, boundary))
+            .collect()
     };
     let has_identity = c.kind != "anonymous";
     let identity = eval(&set.identity, "identity");
     let resource = eval(&set.resource, "resource");
     let boundaries = eval(&set.boundaries, "identity");
     let session = eval(&set.session, "identity");
-    let scps: Vec<_> = if has_identity { set.scps.iter().map(|l| eval(l, "identity")).collect() } else { vec![] };
+    let scps: Vec<_> = if has_identity {
+        set.scps.iter().map(|l| eval(l, "identity")).collect()
+    } else {
+        vec![]
+    };
     let rcps: Vec<_> = set.rcps.iter().map(|l| eval(l, "identity")).collect();
 
     let deny = |v: &Vec<(String, Option<&'static str>)>| v.iter().any(|(e, _)| e == "Deny");
     let allow = |v: &Vec<(String, Option<&'static str>)>| v.iter().any(|(e, _)| e == "Allow");
-    if deny(&identity) || deny(&resource) || deny(&boundaries) || deny(&session) || scps.iter().any(deny) || rcps.iter().any(deny) {
+    if deny(&identity)
+        || deny(&resource)
+        || deny(&boundaries)
+        || deny(&session)
+        || scps.iter().any(deny)
+        || rcps.iter().any(deny)
+    {
         return "ExplicitlyDenied";
     }
     if scps.iter().any(|l| !allow(l)) {
         return "ImplicitlyDenied";
     }
-    let limits = (set.boundaries.is_empty() || allow(&boundaries)) && (set.session.is_empty() || allow(&session));
+    let limits = (set.boundaries.is_empty() || allow(&boundaries))
+        && (set.session.is_empty() || allow(&session));
     let identity_ok = allow(&identity) && limits;
-    let grants: Vec<Option<&'static str>> = resource.iter().filter(|(e, _)| e == "Allow").map(|(_, h)| *h).collect();
+    let grants: Vec<Option<&'static str>> = resource
+        .iter()
+        .filter(|(e, _)| e == "Allow")
+        .map(|(_, h)| *h)
+        .collect();
     if !has_identity {
-        return if grants.is_empty() { "ImplicitlyDenied" } else { "Allowed" };
+        return if grants.is_empty() {
+            "ImplicitlyDenied"
+        } else {
+            "Allowed"
+        };
     }
     let same = c.account.as_deref() == Some(req.resource_account.as_str());
     let ok = if same {

@@ -39,7 +39,9 @@ impl Ctx<'_> {
     pub fn respond(&self, write: impl FnOnce(&mut XmlWriter)) -> Result<String, AwsError> {
         let mut response = XmlResponse::new(self.action, self.service);
         write(response.writer());
-        response.finish(self.request_id).map_err(|e| crate::respond::internal(&e))
+        response
+            .finish(self.request_id)
+            .map_err(|e| crate::respond::internal(&e))
     }
 
     /// A response with no result element (IAM actions without output).

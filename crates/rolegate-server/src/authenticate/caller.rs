@@ -96,7 +96,12 @@ impl Caller {
             identity_policies: entry.policies.clone(),
             boundary: entry.boundary.iter().cloned().collect(),
             session_policies: Vec::new(),
-            tags: entry.user.tags.iter().map(|t| (t.key.clone(), t.value.clone())).collect(),
+            tags: entry
+                .user
+                .tags
+                .iter()
+                .map(|t| (t.key.clone(), t.value.clone()))
+                .collect(),
             user_name: Some(entry.user.name.clone()),
             session: None,
             service: None,
@@ -129,6 +134,17 @@ impl Caller {
     }
 }
 
+/// A session policy, or one that allows nothing when it no longer exists (a deleted managed
+/// session policy must not widen the session).
+fn session_policy(policy: Option<Policy>) -> Result<Policy, AwsError> {
+    const NOTHING: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"none:none","Resource":"*"}]}"#;
+    match policy {
+        Some(policy) => Ok(policy),
+        None => Policy::parse_unvalidated(NOTHING, PolicyType::Session)
+            .map_err(|e| crate::respond::internal(&e)),
+    }
+}
+
 /// The caller behind temporary credentials. The role's (or user's) current policies come
 /// from the directory cache; a role deleted (or recreated under a new id) since the session
 /// began grants nothing.
@@ -139,11 +155,20 @@ pub async fn from_session(state: &AppState, session: Session) -> Result<Caller, 
         .await
         .map_err(|e| crate::respond::internal(&e))?
         .ok_or_else(AwsError::invalid_client_token_id)?;
-    let session_policies = session
-        .session_policies
-        .iter()
-        .filter_map(|text| Policy::parse_unvalidated(text, PolicyType::Session).ok())
-        .collect();
+    let mut session_policies = Vec::new();
+    if let Some(text) = &session.session_policy {
+        session_policies.push(session_policy(
+            Policy::parse_unvalidated(text, PolicyType::Session).ok(),
+        )?);
+    }
+    for arn in &session.session_policy_arns {
+        let policy = state
+            .directory
+            .managed_document(arn, PolicyType::Session)
+            .await
+            .map_err(|e| crate::respond::internal(&e))?;
+        session_policies.push(session_policy(policy)?);
+    }
     let mut caller = Caller {
         kind: CallerKind::RootSession,
         account,
@@ -191,13 +216,21 @@ pub async fn from_session(state: &AppState, session: Session) -> Result<Caller, 
             caller.user_name = session.user_name.clone();
             let user = state
                 .directory
-                .user(&session.account_id, session.user_name.as_deref().unwrap_or_default())
+                .user(
+                    &session.account_id,
+                    session.user_name.as_deref().unwrap_or_default(),
+                )
                 .await
                 .map_err(|e| crate::respond::internal(&e))?;
             if let Some(user) = user.filter(|u| Some(&u.user.user_id) == session.user_id.as_ref()) {
                 caller.identity_policies = user.policies.clone();
                 caller.boundary = user.boundary.iter().cloned().collect();
-                caller.tags = user.user.tags.iter().map(|t| (t.key.clone(), t.value.clone())).collect();
+                caller.tags = user
+                    .user
+                    .tags
+                    .iter()
+                    .map(|t| (t.key.clone(), t.value.clone()))
+                    .collect();
             }
         }
     }

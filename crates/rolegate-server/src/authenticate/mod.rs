@@ -46,7 +46,11 @@ pub async fn authenticate(
         ..VerifyOptions::new(SERVICES)
     };
     rolegate_sigv4::prevalidate(&auth, now, &options).map_err(|e| sigv4_error(&e))?;
-    let service = if auth.scope.service == "iam" { Service::Iam } else { Service::Sts };
+    let service = if auth.scope.service == "iam" {
+        Service::Iam
+    } else {
+        Service::Sts
+    };
     let region = auth.scope.region.clone();
 
     let caller = match &auth.security_token {
@@ -55,8 +59,8 @@ pub async fn authenticate(
                 .sealer
                 .open(token, &auth.access_key_id, now.unix_timestamp())
                 .map_err(|e| match e {
-                    TokenError::Expired => AwsError::expired_token(),
-                    TokenError::Invalid => AwsError::invalid_client_token_id(),
+                    TokenError::Expired { .. } => AwsError::expired_token(),
+                    _ => AwsError::invalid_client_token_id(),
                 })?;
             rolegate_sigv4::verify(request, &auth, &session.secret_access_key, now, &options)
                 .map_err(|e| sigv4_error(&e))?;
@@ -76,9 +80,15 @@ pub async fn authenticate(
             match &entry.owner {
                 KeyIdentity::Root => Caller::root(account, &entry.key.access_key_id),
                 KeyIdentity::User(user) => Caller::user(account, user, &entry.key.access_key_id),
-                KeyIdentity::Service(name) => Caller::service(account, name, &entry.key.access_key_id),
+                KeyIdentity::Service(name) => {
+                    Caller::service(account, name, &entry.key.access_key_id)
+                }
             }
         }
     };
-    Ok(Authenticated { caller, service, region })
+    Ok(Authenticated {
+        caller,
+        service,
+        region,
+    })
 }

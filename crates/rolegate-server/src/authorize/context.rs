@@ -47,7 +47,14 @@ pub fn caller_context(caller: &Caller, facts: &RequestFacts) -> Context {
         context.insert(format!("aws:PrincipalTag/{key}"), value.clone());
     }
     context.insert("aws:SourceIp", facts.source_ip.clone());
-    context.insert("aws:SecureTransport", if facts.secure_transport { "true" } else { "false" });
+    context.insert(
+        "aws:SecureTransport",
+        if facts.secure_transport {
+            "true"
+        } else {
+            "false"
+        },
+    );
     context.insert("aws:CurrentTime", format_timestamp(facts.now));
     context.insert("aws:EpochTime", facts.now.unix_timestamp().to_string());
     context.insert("aws:RequestedRegion", facts.region.clone());

@@ -29,7 +29,10 @@ fn describe(matched: &[MatchedStatement]) -> Vec<String> {
         .iter()
         .map(|m| match &m.sid {
             Some(sid) => format!("{}[{}].{}", m.policy_type, m.policy_index, sid),
-            None => format!("{}[{}].Statement[{}]", m.policy_type, m.policy_index, m.statement_index),
+            None => format!(
+                "{}[{}].Statement[{}]",
+                m.policy_type, m.policy_index, m.statement_index
+            ),
         })
         .collect()
 }

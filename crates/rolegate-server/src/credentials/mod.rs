@@ -1,18 +1,64 @@
 //! Credentials: minting temporary credentials for STS (`ASIA…` key, secret, sealed session
-//! token), sealing long-term secrets at rest, identifiers, and the MFA code check.
-//!
-//! `interim` holds local stand-ins for what `rolegate-tokens` will provide (AEAD sealing,
-//! identifiers, TOTP); this module is the only place that knows which implementation is used.
+//! token), sealing long-term secrets at rest, identifiers, and the MFA code check — all through
+//! `rolegate-tokens`; this module adds the key-ring file and the server's view of a session.
 
-mod interim;
 mod mint;
+mod sealer;
 mod session;
 
-pub use interim::{
-    account_of_access_key, decode_base32, new_access_key_id, new_secret_access_key, new_totp_seed,
-    new_unique_id, totp_code, totp_step,
-};
 pub use mint::{Minted, mint};
+pub use sealer::Sealer;
 pub use session::{Session, SessionKind};
 
-pub use interim::{Sealer, TokenError};
+use rolegate_tokens::IdPrefix;
+pub use rolegate_tokens::TokenError;
+pub use rolegate_tokens::account_of_access_key;
+
+/// A unique id (`AIDA…`, `AROA…`, `ANPA…`) for an entity of `account`.
+pub fn new_unique_id(prefix: IdPrefix, account: &str) -> Result<String, TokenError> {
+    rolegate_tokens::new_unique_id(prefix, account)
+}
+
+/// A long-term access key id (`AKIA…`) encoding `account`.
+pub fn new_access_key_id(account: &str) -> Result<String, TokenError> {
+    rolegate_tokens::new_access_key_id(account)
+}
+
+/// A 40-character secret access key.
+pub fn new_secret_access_key() -> Result<String, TokenError> {
+    rolegate_tokens::new_secret_access_key().map(|s| s.expose().to_owned())
+}
+
+pub use rolegate_tokens::IdPrefix as Prefix;
+
+/// A token or key failure the client must not see the cause of.
+pub fn internal(error: &TokenError) -> rolegate_protocol::AwsError {
+    crate::respond::internal(error)
+}
+
+const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/// A new 160-bit TOTP seed as base32 text (what AWS's virtual MFA devices hand out).
+pub fn new_totp_seed() -> Result<String, TokenError> {
+    let mut bytes = [0u8; 32];
+    aws_lc_rs::rand::fill(&mut bytes).map_err(|_| TokenError::Crypto)?;
+    Ok(bytes
+        .iter()
+        .map(|b| char::from(BASE32[usize::from(b & 31)]))
+        .collect())
+}
+
+/// The TOTP key bytes of a base32 seed.
+pub fn decode_seed(seed: &str) -> Option<Vec<u8>> {
+    rolegate_tokens::mfa::decode_seed(seed).ok()
+}
+
+/// The step `code` matches for `seed` at `now` (Unix s), one step of drift allowed.
+pub fn totp_step(seed: &[u8], code: &str, now: i64) -> Option<u64> {
+    rolegate_tokens::mfa::check(seed, code, u64::try_from(now).ok()?)
+}
+
+/// The code of `seed` at time step `step`.
+pub fn totp_code(seed: &[u8], step: u64) -> String {
+    rolegate_tokens::mfa::code_at(seed, step * rolegate_tokens::mfa::STEP_SECONDS)
+}

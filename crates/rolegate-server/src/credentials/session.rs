@@ -1,10 +1,11 @@
-//! What a session token carries: everything a later request signed with the temporary
-//! credentials needs, so that it is authenticated without a database read.
+//! The server's view of a session: what a later request signed with the temporary
+//! credentials needs, so that it is authenticated without a database read. It is sealed as
+//! `rolegate_tokens::SessionClaims` (the conversion is here, in both directions).
 
-use serde::{Deserialize, Serialize};
+use rolegate_tokens::{MfaContext, SecretAccessKey, SessionClaims, SessionPrincipal};
 
 /// Who the temporary credentials speak for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SessionKind {
     /// `AssumeRole`: `arn:aws:sts::A:assumed-role/R/S`.
     AssumedRole,
@@ -15,7 +16,7 @@ pub enum SessionKind {
 }
 
 /// The claims sealed into a session token.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Session {
     pub kind: SessionKind,
     pub account_id: String,
@@ -33,8 +34,10 @@ pub struct Session {
     /// User name and id (`AIDA…`), for `GetSessionToken` by a user.
     pub user_name: Option<String>,
     pub user_id: Option<String>,
-    /// Session policies (inline and the documents of `PolicyArns`), as JSON text.
-    pub session_policies: Vec<String>,
+    /// The inline session policy (`Policy`), as sent.
+    pub session_policy: Option<String>,
+    /// Managed session policies (`PolicyArns`), resolved when a request uses the session.
+    pub session_policy_arns: Vec<String>,
     /// `aws:PrincipalTag/*` of the session: role tags, overridden by session tags, plus the
     /// transitive tags inherited from the calling session.
     pub tags: Vec<(String, String)>,
@@ -44,7 +47,9 @@ pub struct Session {
     /// When MFA was proven (Unix seconds), if it was.
     pub mfa_authenticated_at: Option<i64>,
     /// 0 for a session made from long-term credentials; +1 per role-chaining step.
-    pub chain_depth: u32,
+    pub chain_depth: u8,
+    /// Who created the session (audit).
+    pub source_principal_arn: String,
 }
 
 impl Session {
@@ -78,5 +83,161 @@ impl Session {
             SessionKind::User => self.user_id.clone().unwrap_or_default(),
             SessionKind::Root => self.account_id.clone(),
         }
+    }
+}
+
+/// `arn:aws:iam::A:{kind}/path/name` → (`/path/`, `name`).
+fn path_and_name(arn: &str, kind: &str) -> Option<(String, String)> {
+    let rest = arn.split_once(&format!(":{kind}/"))?.1;
+    Some(match rest.rfind('/') {
+        Some(at) => (
+            format!("/{}/", rest.get(..at)?),
+            rest.get(at + 1..)?.to_owned(),
+        ),
+        None => ("/".to_owned(), rest.to_owned()),
+    })
+}
+
+impl Session {
+    /// The claims sealed into the token.
+    pub fn to_claims(&self) -> SessionClaims {
+        let path = self.path.as_deref().unwrap_or("/");
+        let principal = match self.kind {
+            SessionKind::AssumedRole => SessionPrincipal::AssumedRole {
+                role_arn: format!(
+                    "arn:aws:iam::{}:role{path}{}",
+                    self.account_id,
+                    self.role_name.as_deref().unwrap_or_default()
+                ),
+                role_id: self.role_id.clone().unwrap_or_default(),
+                session_name: self.session_name.clone().unwrap_or_default(),
+                assumed_role_arn: self.arn(),
+                identity_provider: None,
+            },
+            SessionKind::User => SessionPrincipal::User {
+                user_arn: self.arn(),
+                user_id: self.user_id.clone().unwrap_or_default(),
+            },
+            SessionKind::Root => SessionPrincipal::Root,
+        };
+        SessionClaims {
+            account_id: self.account_id.clone(),
+            principal,
+            access_key_id: self.access_key_id.clone(),
+            secret_access_key: SecretAccessKey::new(self.secret_access_key.clone()),
+            issued_at: self.issued_at,
+            expires_at: self.expires_at,
+            session_policy: self.session_policy.clone(),
+            session_policy_arns: self.session_policy_arns.clone(),
+            tags: self.tags.clone(),
+            transitive_tag_keys: self.transitive_tag_keys.clone(),
+            source_identity: self.source_identity.clone(),
+            mfa: self
+                .mfa_authenticated_at
+                .map(|authenticated_at| MfaContext { authenticated_at }),
+            chain_depth: self.chain_depth,
+            source_principal_arn: self.source_principal_arn.clone(),
+        }
+    }
+
+    /// The session a token's claims describe; `None` for principals this server does not issue.
+    pub fn from_claims(claims: SessionClaims) -> Option<Self> {
+        let mut session = Session {
+            kind: SessionKind::Root,
+            account_id: claims.account_id,
+            access_key_id: claims.access_key_id,
+            secret_access_key: claims.secret_access_key.expose().to_owned(),
+            issued_at: claims.issued_at,
+            expires_at: claims.expires_at,
+            path: None,
+            role_name: None,
+            role_id: None,
+            session_name: None,
+            user_name: None,
+            user_id: None,
+            session_policy: claims.session_policy,
+            session_policy_arns: claims.session_policy_arns,
+            tags: claims.tags,
+            transitive_tag_keys: claims.transitive_tag_keys,
+            source_identity: claims.source_identity,
+            mfa_authenticated_at: claims.mfa.map(|m| m.authenticated_at),
+            chain_depth: claims.chain_depth,
+            source_principal_arn: claims.source_principal_arn,
+        };
+        match claims.principal {
+            SessionPrincipal::AssumedRole {
+                role_arn,
+                role_id,
+                session_name,
+                ..
+            } => {
+                let (path, name) = path_and_name(&role_arn, "role")?;
+                session.kind = SessionKind::AssumedRole;
+                session.path = Some(path);
+                session.role_name = Some(name);
+                session.role_id = Some(role_id);
+                session.session_name = Some(session_name);
+            }
+            SessionPrincipal::User { user_arn, user_id } => {
+                let (path, name) = path_and_name(&user_arn, "user")?;
+                session.kind = SessionKind::User;
+                session.path = Some(path);
+                session.user_name = Some(name);
+                session.user_id = Some(user_id);
+            }
+            SessionPrincipal::Root => {}
+            SessionPrincipal::FederatedUser { .. } => return None,
+        }
+        Some(session)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claims_round_trip() {
+        let session = Session {
+            kind: SessionKind::AssumedRole,
+            account_id: "111122223333".into(),
+            access_key_id: "ASIAEXAMPLE".into(),
+            secret_access_key: "s".into(),
+            issued_at: 1,
+            expires_at: 2,
+            path: Some("/team/app/".into()),
+            role_name: Some("Deploy".into()),
+            role_id: Some("AROAEXAMPLE".into()),
+            session_name: Some("s1".into()),
+            user_name: None,
+            user_id: None,
+            session_policy: Some("{}".into()),
+            session_policy_arns: vec!["arn:aws:iam::111122223333:policy/p".into()],
+            tags: vec![("k".into(), "v".into())],
+            transitive_tag_keys: vec!["k".into()],
+            source_identity: Some("me".into()),
+            mfa_authenticated_at: Some(1),
+            chain_depth: 1,
+            source_principal_arn: "arn:aws:iam::444455556666:user/vendor".into(),
+        };
+        assert_eq!(
+            Session::from_claims(session.to_claims()),
+            Some(session.clone())
+        );
+        assert_eq!(
+            session.arn(),
+            "arn:aws:sts::111122223333:assumed-role/Deploy/s1"
+        );
+        let user = Session {
+            kind: SessionKind::User,
+            path: Some("/".into()),
+            role_name: None,
+            role_id: None,
+            session_name: None,
+            user_name: Some("alice".into()),
+            user_id: Some("AIDAEXAMPLE".into()),
+            ..session
+        };
+        assert_eq!(Session::from_claims(user.to_claims()), Some(user));
     }
 }

@@ -92,7 +92,11 @@ operations! {
 }
 
 /// The operation a request names, or AWS's `InvalidAction`.
-pub fn route(service: Service, action: Option<&str>, version: Option<&str>) -> Result<Operation, AwsError> {
+pub fn route(
+    service: Service,
+    action: Option<&str>,
+    version: Option<&str>,
+) -> Result<Operation, AwsError> {
     let name = action.unwrap_or_default();
     if version != Some(service.api_version()) {
         return Err(AwsError::invalid_action(name, version));
@@ -117,10 +121,20 @@ mod tests {
 
     #[test]
     fn routes_by_service_action_and_version() {
-        assert_eq!(route(Service::Sts, Some("AssumeRole"), Some("2011-06-15")).unwrap(), Operation::AssumeRole);
-        assert_eq!(route(Service::Iam, Some("CreateRole"), Some("2010-05-08")).unwrap(), Operation::CreateRole);
-        let wrong_service = route(Service::Sts, Some("CreateRole"), Some("2011-06-15")).unwrap_err();
-        assert_eq!(wrong_service.message.as_deref(), Some("Could not find operation CreateRole for version 2011-06-15"));
+        assert_eq!(
+            route(Service::Sts, Some("AssumeRole"), Some("2011-06-15")).unwrap(),
+            Operation::AssumeRole
+        );
+        assert_eq!(
+            route(Service::Iam, Some("CreateRole"), Some("2010-05-08")).unwrap(),
+            Operation::CreateRole
+        );
+        let wrong_service =
+            route(Service::Sts, Some("CreateRole"), Some("2011-06-15")).unwrap_err();
+        assert_eq!(
+            wrong_service.message.as_deref(),
+            Some("Could not find operation CreateRole for version 2011-06-15")
+        );
         let no_version = route(Service::Sts, Some("AssumeRole"), None).unwrap_err();
         assert_eq!(no_version.code, "InvalidAction");
         assert_eq!(no_version.status, 400);

@@ -33,7 +33,13 @@ pub struct Incoming {
 impl Incoming {
     /// The sans-IO view SigV4 verification needs.
     pub fn sigv4_request<'a>(&'a self, headers: &'a [(&'a str, &'a str)]) -> HttpRequest<'a> {
-        HttpRequest { method: &self.method, path: &self.path, query: &self.query, headers, body: &self.body }
+        HttpRequest {
+            method: &self.method,
+            path: &self.path,
+            query: &self.query,
+            headers,
+            body: &self.body,
+        }
     }
 }
 
@@ -44,7 +50,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/", get(api).post(api))
         // The pipeline answers 413 itself, as AWS does, for bodies over the Query limit.
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES + 1))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .with_state(state)
 }
 
@@ -62,7 +71,12 @@ async fn api(
 ) -> Response<Body> {
     let header_pairs: Vec<(String, String)> = headers
         .iter()
-        .filter_map(|(name, value)| value.to_str().ok().map(|v| (name.as_str().to_owned(), v.to_owned())))
+        .filter_map(|(name, value)| {
+            value
+                .to_str()
+                .ok()
+                .map(|v| (name.as_str().to_owned(), v.to_owned()))
+        })
         .collect();
     let user_agent = headers
         .get(axum::http::header::USER_AGENT)

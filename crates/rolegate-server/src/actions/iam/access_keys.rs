@@ -8,7 +8,7 @@ use rolegate_store::{AccessKey, KeyOwner, KeyStatus, StoreError};
 use super::users::{load_user, user_resource};
 use super::{Page, default_user, internal, messages};
 use crate::actions::Ctx;
-use crate::credentials::{new_access_key_id, new_secret_access_key};
+use crate::credentials::{self, new_access_key_id, new_secret_access_key};
 
 const KEYS_PER_USER: usize = 2;
 
@@ -63,13 +63,25 @@ pub async fn create_access_key(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<S
         }
         None => (KeyOwner::Root, None),
     };
-    let existing = ctx.state.store.list_access_keys(&account, user_name.as_deref()).await.map_err(|e| internal(&e))?;
+    let existing = ctx
+        .state
+        .store
+        .list_access_keys(&account, user_name.as_deref())
+        .await
+        .map_err(|e| internal(&e))?;
     if existing.len() >= KEYS_PER_USER {
-        return Err(AwsError::limit_exceeded(messages::quota("AccessKeysPerUser", KEYS_PER_USER)));
+        return Err(AwsError::limit_exceeded(messages::quota(
+            "AccessKeysPerUser",
+            KEYS_PER_USER,
+        )));
     }
-    let id = new_access_key_id("AKIA", &account);
-    let secret = new_secret_access_key();
-    let sealed = ctx.state.sealer.seal_secret(&secret, &id).map_err(|e| crate::respond::internal(&e))?;
+    let id = new_access_key_id(&account).map_err(|e| credentials::internal(&e))?;
+    let secret = new_secret_access_key().map_err(|e| credentials::internal(&e))?;
+    let sealed = ctx
+        .state
+        .sealer
+        .seal_secret(&secret, &id)
+        .map_err(|e| crate::respond::internal(&e))?;
     let key = AccessKey {
         access_key_id: id,
         account_id: account,
@@ -78,8 +90,14 @@ pub async fn create_access_key(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<S
         status: KeyStatus::Active,
         created_at: ctx.facts.now,
     };
-    ctx.state.store.create_access_key(&key).await.map_err(|e| internal(&e))?;
-    ctx.response_elements = Some(serde_json::json!({"accessKey": {"accessKeyId": key.access_key_id, "userName": user_name}}));
+    ctx.state
+        .store
+        .create_access_key(&key)
+        .await
+        .map_err(|e| internal(&e))?;
+    ctx.response_elements = Some(
+        serde_json::json!({"accessKey": {"accessKeyId": key.access_key_id, "userName": user_name}}),
+    );
     ctx.respond(|w| {
         w.nested("AccessKey", |w| {
             if let Some(user) = &user_name {
@@ -104,9 +122,16 @@ pub async fn list_access_keys(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<St
         Some(name) => Some(load_user(ctx, name).await?.name),
         None => None,
     };
-    let keys = ctx.state.store.list_access_keys(ctx.account_id(), user_name.as_deref()).await.map_err(|e| internal(&e))?;
+    let keys = ctx
+        .state
+        .store
+        .list_access_keys(ctx.account_id(), user_name.as_deref())
+        .await
+        .map_err(|e| internal(&e))?;
     ctx.respond(|w| {
-        page.write(w, "AccessKeyMetadata", &keys, |w, key| write_metadata(w, key, user_name.as_deref()));
+        page.write(w, "AccessKeyMetadata", &keys, |w, key| {
+            write_metadata(w, key, user_name.as_deref())
+        });
         if let Some(user) = &user_name {
             w.element("UserName", user);
         }
@@ -116,28 +141,46 @@ pub async fn list_access_keys(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<St
 pub async fn update_access_key(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
     let mut v = Validator::new(Service::Iam);
     let given = v.optional(params, "UserName", &model::iam::EXISTING_USER_NAME);
-    let id = v.required(params, "AccessKeyId", &model::iam::ACCESS_KEY_ID).unwrap_or_default();
-    let status = v.required(params, "Status", &rolegate_protocol::StringRule::ANY).unwrap_or_default();
+    let id = v
+        .required(params, "AccessKeyId", &model::iam::ACCESS_KEY_ID)
+        .unwrap_or_default();
+    let status = v
+        .required(params, "Status", &rolegate_protocol::StringRule::ANY)
+        .unwrap_or_default();
     if params.contains("Status") {
-        v.enumeration(&params.field_path("Status"), status, &["Active", "Inactive"]);
+        v.enumeration(
+            &params.field_path("Status"),
+            status,
+            &["Active", "Inactive"],
+        );
     }
     v.check()?;
     let (user, resource) = owner(ctx, given).await?;
     ctx.authorize("iam:UpdateAccessKey", &resource)?;
     let key = owned_key(ctx, user.as_deref(), id).await?;
     let status = KeyStatus::parse(status).unwrap_or(KeyStatus::Inactive);
-    ctx.state.store.update_access_key_status(&key.access_key_id, status).await.map_err(|e| internal(&e))?;
+    ctx.state
+        .store
+        .update_access_key_status(&key.access_key_id, status)
+        .await
+        .map_err(|e| internal(&e))?;
     ctx.respond_empty()
 }
 
 pub async fn delete_access_key(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
     let mut v = Validator::new(Service::Iam);
     let given = v.optional(params, "UserName", &model::iam::EXISTING_USER_NAME);
-    let id = v.required(params, "AccessKeyId", &model::iam::ACCESS_KEY_ID).unwrap_or_default();
+    let id = v
+        .required(params, "AccessKeyId", &model::iam::ACCESS_KEY_ID)
+        .unwrap_or_default();
     v.check()?;
     let (user, resource) = owner(ctx, given).await?;
     ctx.authorize("iam:DeleteAccessKey", &resource)?;
     let key = owned_key(ctx, user.as_deref(), id).await?;
-    ctx.state.store.delete_access_key(&key.access_key_id).await.map_err(|e| internal(&e))?;
+    ctx.state
+        .store
+        .delete_access_key(&key.access_key_id)
+        .await
+        .map_err(|e| internal(&e))?;
     ctx.respond_empty()
 }

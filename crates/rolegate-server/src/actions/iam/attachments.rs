@@ -11,7 +11,9 @@ use crate::actions::Ctx;
 const ATTACHED_PER_ENTITY: usize = 10;
 
 fn policy_arn(v: &mut Validator, params: &QueryMap) -> String {
-    v.required(params, "PolicyArn", &model::iam::ARN).unwrap_or_default().to_owned()
+    v.required(params, "PolicyArn", &model::iam::ARN)
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// `ARN x is not valid.` unless `arn` names a managed policy.
@@ -30,19 +32,32 @@ async fn attach(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<
     let arn = policy_arn(&mut v, params);
     v.check()?;
     check_policy_arn(&arn)?;
-    ctx.authorize(&target.action("iam:Attach{}Policy"), &target.resource(ctx, &name).await)?;
+    ctx.authorize(
+        &target.action("iam:Attach{}Policy"),
+        &target.resource(ctx, &name).await,
+    )?;
     let principal = target.principal(ctx, &name).await?;
-    let attached = ctx.state.store.list_attached_policies(&principal).await.map_err(|e| internal(&e))?;
+    let attached = ctx
+        .state
+        .store
+        .list_attached_policies(&principal)
+        .await
+        .map_err(|e| internal(&e))?;
     if !attached.contains(&arn) && attached.len() >= ATTACHED_PER_ENTITY {
         let quota = match target {
             Target::User => "PoliciesPerUser",
             Target::Role => "PoliciesPerRole",
         };
-        return Err(AwsError::limit_exceeded(messages::quota(quota, ATTACHED_PER_ENTITY)));
+        return Err(AwsError::limit_exceeded(messages::quota(
+            quota,
+            ATTACHED_PER_ENTITY,
+        )));
     }
     match ctx.state.store.attach_policy(&principal, &arn).await {
         Ok(()) => ctx.respond_empty(),
-        Err(StoreError::NotFound { .. }) => Err(AwsError::no_such_entity(messages::no_such_policy(&arn))),
+        Err(StoreError::NotFound { .. }) => {
+            Err(AwsError::no_such_entity(messages::no_such_policy(&arn)))
+        }
         Err(e) => Err(internal(&e)),
     }
 }
@@ -53,11 +68,16 @@ async fn detach(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<
     let arn = policy_arn(&mut v, params);
     v.check()?;
     check_policy_arn(&arn)?;
-    ctx.authorize(&target.action("iam:Detach{}Policy"), &target.resource(ctx, &name).await)?;
+    ctx.authorize(
+        &target.action("iam:Detach{}Policy"),
+        &target.resource(ctx, &name).await,
+    )?;
     let principal = target.principal(ctx, &name).await?;
     match ctx.state.store.detach_policy(&principal, &arn).await {
         Ok(()) => ctx.respond_empty(),
-        Err(StoreError::NotFound { .. }) => Err(AwsError::no_such_entity(messages::policy_not_attached(&arn))),
+        Err(StoreError::NotFound { .. }) => Err(AwsError::no_such_entity(
+            messages::policy_not_attached(&arn),
+        )),
         Err(e) => Err(internal(&e)),
     }
 }
@@ -65,17 +85,29 @@ async fn detach(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<
 async fn list(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<String, AwsError> {
     let mut v = Validator::new(Service::Iam);
     let name = target.name_param(&mut v, params);
-    let prefix = v.optional(params, "PathPrefix", &model::iam::POLICY_PATH).map(str::to_owned);
+    let prefix = v
+        .optional(params, "PathPrefix", &model::iam::POLICY_PATH)
+        .map(str::to_owned);
     let page = Page::parse(&mut v, params)?;
     v.check()?;
-    ctx.authorize(&target.action("iam:ListAttached{}Policies"), &target.resource(ctx, &name).await)?;
+    ctx.authorize(
+        &target.action("iam:ListAttached{}Policies"),
+        &target.resource(ctx, &name).await,
+    )?;
     let principal = target.principal(ctx, &name).await?;
-    let arns = ctx.state.store.list_attached_policies(&principal).await.map_err(|e| internal(&e))?;
+    let arns = ctx
+        .state
+        .store
+        .list_attached_policies(&principal)
+        .await
+        .map_err(|e| internal(&e))?;
     let mut attached = Vec::new();
     for arn in arns {
         let policy_name = arn.rsplit('/').next().unwrap_or_default().to_owned();
         let path_ok = match &prefix {
-            Some(prefix) => arn.split_once(":policy").is_some_and(|(_, rest)| rest.starts_with(prefix.as_str())),
+            Some(prefix) => arn
+                .split_once(":policy")
+                .is_some_and(|(_, rest)| rest.starts_with(prefix.as_str())),
             None => true,
         };
         if path_ok {
@@ -96,7 +128,10 @@ pub async fn attach_user_policy(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<
 pub async fn detach_user_policy(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
     detach(ctx, params, Target::User).await
 }
-pub async fn list_attached_user_policies(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
+pub async fn list_attached_user_policies(
+    ctx: &mut Ctx<'_>,
+    params: &QueryMap,
+) -> Result<String, AwsError> {
     list(ctx, params, Target::User).await
 }
 pub async fn attach_role_policy(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
@@ -105,6 +140,9 @@ pub async fn attach_role_policy(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<
 pub async fn detach_role_policy(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
     detach(ctx, params, Target::Role).await
 }
-pub async fn list_attached_role_policies(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
+pub async fn list_attached_role_policies(
+    ctx: &mut Ctx<'_>,
+    params: &QueryMap,
+) -> Result<String, AwsError> {
     list(ctx, params, Target::Role).await
 }

@@ -19,10 +19,17 @@ fn no_such_policy(target: Target, name: &str) -> AwsError {
 async fn put(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<String, AwsError> {
     let mut v = Validator::new(Service::Iam);
     let name = target.name_param(&mut v, params);
-    let policy_name = v.required(params, "PolicyName", &model::iam::POLICY_NAME).unwrap_or_default();
-    let document = v.required(params, "PolicyDocument", &model::iam::POLICY_DOCUMENT).unwrap_or_default();
+    let policy_name = v
+        .required(params, "PolicyName", &model::iam::POLICY_NAME)
+        .unwrap_or_default();
+    let document = v
+        .required(params, "PolicyDocument", &model::iam::POLICY_DOCUMENT)
+        .unwrap_or_default();
     v.check()?;
-    ctx.authorize(&target.action("iam:Put{}Policy"), &target.resource(ctx, &name).await)?;
+    ctx.authorize(
+        &target.action("iam:Put{}Policy"),
+        &target.resource(ctx, &name).await,
+    )?;
     let principal = target.principal(ctx, &name).await?;
     check_identity_policy(document)?;
     if target == Target::Role {
@@ -36,25 +43,42 @@ async fn put(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<Str
             .filter(|(n, _)| !n.eq_ignore_ascii_case(policy_name))
             .map(|(_, d)| rolegate_policy::Policy::size_without_whitespace(d))
             .sum();
-        if others + rolegate_policy::Policy::size_without_whitespace(document) > ROLE_INLINE_AGGREGATE {
+        if others + rolegate_policy::Policy::size_without_whitespace(document)
+            > ROLE_INLINE_AGGREGATE
+        {
             return Err(AwsError::limit_exceeded(format!(
                 "Maximum policy size of {ROLE_INLINE_AGGREGATE} bytes exceeded for role {}",
                 principal.name
             )));
         }
     }
-    ctx.state.store.put_inline_policy(&principal, policy_name, document).await.map_err(|e| internal(&e))?;
+    ctx.state
+        .store
+        .put_inline_policy(&principal, policy_name, document)
+        .await
+        .map_err(|e| internal(&e))?;
     ctx.respond_empty()
 }
 
 async fn get(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<String, AwsError> {
     let mut v = Validator::new(Service::Iam);
     let name = target.name_param(&mut v, params);
-    let policy_name = v.required(params, "PolicyName", &model::iam::POLICY_NAME).unwrap_or_default().to_owned();
+    let policy_name = v
+        .required(params, "PolicyName", &model::iam::POLICY_NAME)
+        .unwrap_or_default()
+        .to_owned();
     v.check()?;
-    ctx.authorize(&target.action("iam:Get{}Policy"), &target.resource(ctx, &name).await)?;
+    ctx.authorize(
+        &target.action("iam:Get{}Policy"),
+        &target.resource(ctx, &name).await,
+    )?;
     let principal = target.principal(ctx, &name).await?;
-    let document = match ctx.state.store.get_inline_policy(&principal, &policy_name).await {
+    let document = match ctx
+        .state
+        .store
+        .get_inline_policy(&principal, &policy_name)
+        .await
+    {
         Ok(document) => document,
         Err(StoreError::NotFound { .. }) => return Err(no_such_policy(target, &policy_name)),
         Err(e) => return Err(internal(&e)),
@@ -72,7 +96,10 @@ async fn list(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<St
     let name = target.name_param(&mut v, params);
     let page = Page::parse(&mut v, params)?;
     v.check()?;
-    ctx.authorize(&target.action("iam:List{}Policies"), &target.resource(ctx, &name).await)?;
+    ctx.authorize(
+        &target.action("iam:List{}Policies"),
+        &target.resource(ctx, &name).await,
+    )?;
     let principal = target.principal(ctx, &name).await?;
     let names: Vec<String> = ctx
         .state
@@ -89,11 +116,22 @@ async fn list(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<St
 async fn delete(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<String, AwsError> {
     let mut v = Validator::new(Service::Iam);
     let name = target.name_param(&mut v, params);
-    let policy_name = v.required(params, "PolicyName", &model::iam::POLICY_NAME).unwrap_or_default().to_owned();
+    let policy_name = v
+        .required(params, "PolicyName", &model::iam::POLICY_NAME)
+        .unwrap_or_default()
+        .to_owned();
     v.check()?;
-    ctx.authorize(&target.action("iam:Delete{}Policy"), &target.resource(ctx, &name).await)?;
+    ctx.authorize(
+        &target.action("iam:Delete{}Policy"),
+        &target.resource(ctx, &name).await,
+    )?;
     let principal = target.principal(ctx, &name).await?;
-    match ctx.state.store.delete_inline_policy(&principal, &policy_name).await {
+    match ctx
+        .state
+        .store
+        .delete_inline_policy(&principal, &policy_name)
+        .await
+    {
         Ok(()) => ctx.respond_empty(),
         Err(StoreError::NotFound { .. }) => Err(no_such_policy(target, &policy_name)),
         Err(e) => Err(internal(&e)),

@@ -8,7 +8,7 @@ use super::{
     to_store_tags, write_tags,
 };
 use crate::actions::Ctx;
-use crate::credentials::new_unique_id;
+use crate::credentials::{self, Prefix, new_unique_id};
 
 fn write_policy(w: &mut XmlWriter, policy: &ManagedPolicy, with_details: bool) {
     w.element("PolicyName", &policy.name);
@@ -33,20 +33,30 @@ fn write_policy(w: &mut XmlWriter, policy: &ManagedPolicy, with_details: bool) {
 pub async fn load_policy(ctx: &Ctx<'_>, arn: &str) -> Result<ManagedPolicy, AwsError> {
     match ctx.state.store.get_policy(arn).await {
         Ok(policy) => Ok(policy),
-        Err(StoreError::NotFound { .. }) => Err(AwsError::no_such_entity(messages::no_such_policy(arn))),
+        Err(StoreError::NotFound { .. }) => {
+            Err(AwsError::no_such_entity(messages::no_such_policy(arn)))
+        }
         Err(e) => Err(internal(&e)),
     }
 }
 
 pub fn policy_arn_param(v: &mut Validator, params: &QueryMap) -> String {
-    v.required(params, "PolicyArn", &model::iam::ARN).unwrap_or_default().to_owned()
+    v.required(params, "PolicyArn", &model::iam::ARN)
+        .unwrap_or_default()
+        .to_owned()
 }
 
 pub async fn create_policy(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
     let mut v = Validator::new(Service::Iam);
-    let name = v.required(params, "PolicyName", &model::iam::POLICY_NAME).unwrap_or_default();
-    let document = v.required(params, "PolicyDocument", &model::iam::POLICY_DOCUMENT).unwrap_or_default();
-    let path = v.optional(params, "Path", &model::iam::POLICY_PATH).unwrap_or("/");
+    let name = v
+        .required(params, "PolicyName", &model::iam::POLICY_NAME)
+        .unwrap_or_default();
+    let document = v
+        .required(params, "PolicyDocument", &model::iam::POLICY_DOCUMENT)
+        .unwrap_or_default();
+    let path = v
+        .optional(params, "Path", &model::iam::POLICY_PATH)
+        .unwrap_or("/");
     let description = v.optional(params, "Description", &model::iam::POLICY_DESCRIPTION);
     let tags = tags_param(&mut v, params);
     v.check()?;
@@ -58,7 +68,8 @@ pub async fn create_policy(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<Strin
         arn,
         account_id: ctx.account_id().to_owned(),
         name: name.to_owned(),
-        policy_id: new_unique_id("ANPA"),
+        policy_id: new_unique_id(Prefix::ManagedPolicy, ctx.account_id())
+            .map_err(|e| credentials::internal(&e))?,
         path: path.to_owned(),
         description: description.map(str::to_owned),
         default_version_id: "v1".to_owned(),
@@ -70,7 +81,9 @@ pub async fn create_policy(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<Strin
     match ctx.state.store.create_policy(&policy, document).await {
         Ok(()) => {}
         Err(StoreError::AlreadyExists { .. }) => {
-            return Err(AwsError::entity_already_exists(messages::policy_exists(name)));
+            return Err(AwsError::entity_already_exists(messages::policy_exists(
+                name,
+            )));
         }
         Err(e) => return Err(internal(&e)),
     }
@@ -92,17 +105,29 @@ pub async fn list_policies(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<Strin
     if let Some(scope) = scope {
         v.enumeration(&params.field_path("Scope"), scope, &["All", "AWS", "Local"]);
     }
-    let only_attached = params.optional_bool("OnlyAttached").map_err(|e| e.to_aws_error(Service::Iam))?;
+    let only_attached = params
+        .optional_bool("OnlyAttached")
+        .map_err(|e| e.to_aws_error(Service::Iam))?;
     let prefix = v.optional(params, "PathPrefix", &model::iam::POLICY_PATH);
     let page = Page::parse(&mut v, params)?;
     v.check()?;
-    ctx.authorize("iam:ListPolicies", &iam_arn(ctx.account_id(), "policy", "/", "*"))?;
+    ctx.authorize(
+        "iam:ListPolicies",
+        &iam_arn(ctx.account_id(), "policy", "/", "*"),
+    )?;
     // Rolegate has no AWS managed policies: `Scope=AWS` lists nothing.
     let policies = if scope == Some("AWS") {
         Vec::new()
     } else {
-        let scope = PolicyScope { path_prefix: prefix.map(str::to_owned), only_attached: only_attached.unwrap_or(false) };
-        ctx.state.store.list_policies(ctx.account_id(), &scope).await.map_err(|e| internal(&e))?
+        let scope = PolicyScope {
+            path_prefix: prefix.map(str::to_owned),
+            only_attached: only_attached.unwrap_or(false),
+        };
+        ctx.state
+            .store
+            .list_policies(ctx.account_id(), &scope)
+            .await
+            .map_err(|e| internal(&e))?
     };
     ctx.respond(|w| page.write(w, "Policies", &policies, |w, p| write_policy(w, p, false)))
 }
@@ -116,10 +141,19 @@ pub async fn delete_policy(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<Strin
     if policy.attachment_count > 0 {
         return Err(AwsError::delete_conflict(messages::POLICY_ATTACHED));
     }
-    let versions = ctx.state.store.list_policy_versions(&arn).await.map_err(|e| internal(&e))?;
+    let versions = ctx
+        .state
+        .store
+        .list_policy_versions(&arn)
+        .await
+        .map_err(|e| internal(&e))?;
     if versions.len() > 1 {
         return Err(AwsError::delete_conflict(messages::POLICY_HAS_VERSIONS));
     }
-    ctx.state.store.delete_policy(&arn).await.map_err(|e| internal(&e))?;
+    ctx.state
+        .store
+        .delete_policy(&arn)
+        .await
+        .map_err(|e| internal(&e))?;
     ctx.respond_empty()
 }

@@ -10,30 +10,40 @@ use rolegate_store::{MfaDevice, StoreError};
 use super::users::{load_user, user_resource};
 use super::{Page, default_user, iam_arn, internal};
 use crate::actions::Ctx;
-use crate::credentials::{decode_base32, new_totp_seed, totp_code};
+use crate::credentials::{self, new_totp_seed, totp_code};
 
 const DEVICE_EXISTS: &str = "MFADevice entity at the same path and name already exists.";
 const DEVICE_IN_USE: &str = "MFA Device is already in use.";
 const INVALID_CODE: &str = "Authentication code for device is not valid.";
 
 fn no_such_device(serial: &str) -> AwsError {
-    AwsError::no_such_entity(format!("MFA Device with serial number {serial} does not exist."))
+    AwsError::no_such_entity(format!(
+        "MFA Device with serial number {serial} does not exist."
+    ))
 }
 
-/// The TOTP key bytes of a stored (base32) seed.
-pub fn decode_seed(seed: &str) -> Option<Vec<u8>> {
-    decode_base32(seed)
-}
-
-pub async fn create_virtual_mfa_device(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
+pub async fn create_virtual_mfa_device(
+    ctx: &mut Ctx<'_>,
+    params: &QueryMap,
+) -> Result<String, AwsError> {
     let mut v = Validator::new(Service::Iam);
-    let name = v.required(params, "VirtualMFADeviceName", &model::iam::VIRTUAL_MFA_DEVICE_NAME).unwrap_or_default();
+    let name = v
+        .required(
+            params,
+            "VirtualMFADeviceName",
+            &model::iam::VIRTUAL_MFA_DEVICE_NAME,
+        )
+        .unwrap_or_default();
     let path = v.optional(params, "Path", &model::iam::PATH).unwrap_or("/");
     v.check()?;
     let serial = iam_arn(ctx.account_id(), "mfa", path, name);
     ctx.authorize("iam:CreateVirtualMFADevice", &serial)?;
-    let seed = new_totp_seed();
-    let sealed = ctx.state.sealer.seal_secret(&seed, &serial).map_err(|e| crate::respond::internal(&e))?;
+    let seed = new_totp_seed().map_err(|e| credentials::internal(&e))?;
+    let sealed = ctx
+        .state
+        .sealer
+        .seal_secret(&seed, &serial)
+        .map_err(|e| crate::respond::internal(&e))?;
     let device = MfaDevice {
         serial_number: serial.clone(),
         account_id: ctx.account_id().to_owned(),
@@ -45,7 +55,9 @@ pub async fn create_virtual_mfa_device(ctx: &mut Ctx<'_>, params: &QueryMap) -> 
     };
     match ctx.state.store.create_mfa_device(&device).await {
         Ok(()) => {}
-        Err(StoreError::AlreadyExists { .. }) => return Err(AwsError::entity_already_exists(DEVICE_EXISTS)),
+        Err(StoreError::AlreadyExists { .. }) => {
+            return Err(AwsError::entity_already_exists(DEVICE_EXISTS));
+        }
         Err(e) => return Err(internal(&e)),
     }
     ctx.response_elements = Some(serde_json::json!({"virtualMFADevice": {"serialNumber": serial}}));
@@ -70,16 +82,33 @@ async fn device_with_seed(ctx: &Ctx<'_>, serial: &str) -> Result<(MfaDevice, Vec
         .sealer
         .open_secret(&device.seed_sealed, &device.serial_number)
         .map_err(|e| crate::respond::internal(&e))?;
-    let seed = decode_seed(&seed).ok_or_else(|| crate::respond::internal(&"stored MFA seed is not base32"))?;
+    let seed = credentials::decode_seed(&seed)
+        .ok_or_else(|| crate::respond::internal(&"stored MFA seed is not base32"))?;
     Ok((device, seed))
 }
 
 pub async fn enable_mfa_device(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
     let mut v = Validator::new(Service::Iam);
-    let user = v.required(params, "UserName", &model::iam::EXISTING_USER_NAME).unwrap_or_default();
-    let serial = v.required(params, "SerialNumber", &model::iam::SERIAL_NUMBER).unwrap_or_default();
-    let code1 = v.required(params, "AuthenticationCode1", &model::iam::AUTHENTICATION_CODE).unwrap_or_default();
-    let code2 = v.required(params, "AuthenticationCode2", &model::iam::AUTHENTICATION_CODE).unwrap_or_default();
+    let user = v
+        .required(params, "UserName", &model::iam::EXISTING_USER_NAME)
+        .unwrap_or_default();
+    let serial = v
+        .required(params, "SerialNumber", &model::iam::SERIAL_NUMBER)
+        .unwrap_or_default();
+    let code1 = v
+        .required(
+            params,
+            "AuthenticationCode1",
+            &model::iam::AUTHENTICATION_CODE,
+        )
+        .unwrap_or_default();
+    let code2 = v
+        .required(
+            params,
+            "AuthenticationCode2",
+            &model::iam::AUTHENTICATION_CODE,
+        )
+        .unwrap_or_default();
     v.check()?;
     ctx.authorize("iam:EnableMFADevice", &user_resource(ctx, user).await)?;
     let user = load_user(ctx, user).await?;
@@ -89,13 +118,17 @@ pub async fn enable_mfa_device(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<S
     }
     // Two consecutive codes from the last few steps prove the device is in sync.
     let now_step = u64::try_from(ctx.facts.now.unix_timestamp()).unwrap_or(0) / 30;
-    let matched = (now_step.saturating_sub(3)..=now_step).find(|&step| {
-        totp_code(&seed, step).as_deref() == Some(code1) && totp_code(&seed, step + 1).as_deref() == Some(code2)
-    });
+    let matched = (now_step.saturating_sub(3)..=now_step)
+        .find(|&step| totp_code(&seed, step) == code1 && totp_code(&seed, step + 1) == code2);
     let Some(step) = matched else {
         return Err(AwsError::invalid_authentication_code(INVALID_CODE));
     };
-    match ctx.state.store.enable_mfa_device(serial, &user.name, step + 1).await {
+    match ctx
+        .state
+        .store
+        .enable_mfa_device(serial, &user.name, step + 1)
+        .await
+    {
         Ok(()) => ctx.respond_empty(),
         Err(StoreError::Conflict { .. }) => Err(AwsError::entity_already_exists(DEVICE_IN_USE)),
         Err(e) => Err(internal(&e)),
@@ -116,7 +149,11 @@ pub async fn list_mfa_devices(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<St
     let devices = match &user {
         Some(name) => {
             let user = load_user(ctx, name).await?;
-            ctx.state.store.list_mfa_devices(ctx.account_id(), Some(&user.name)).await.map_err(|e| internal(&e))?
+            ctx.state
+                .store
+                .list_mfa_devices(ctx.account_id(), Some(&user.name))
+                .await
+                .map_err(|e| internal(&e))?
         }
         None => Vec::new(),
     };
@@ -131,15 +168,28 @@ pub async fn list_mfa_devices(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<St
     })
 }
 
-pub async fn deactivate_mfa_device(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
+pub async fn deactivate_mfa_device(
+    ctx: &mut Ctx<'_>,
+    params: &QueryMap,
+) -> Result<String, AwsError> {
     let mut v = Validator::new(Service::Iam);
     let given = v.optional(params, "UserName", &model::iam::EXISTING_USER_NAME);
-    let serial = v.required(params, "SerialNumber", &model::iam::SERIAL_NUMBER).unwrap_or_default();
+    let serial = v
+        .required(params, "SerialNumber", &model::iam::SERIAL_NUMBER)
+        .unwrap_or_default();
     v.check()?;
     let user_name = default_user(ctx, given).unwrap_or_default();
-    ctx.authorize("iam:DeactivateMFADevice", &user_resource(ctx, &user_name).await)?;
+    ctx.authorize(
+        "iam:DeactivateMFADevice",
+        &user_resource(ctx, &user_name).await,
+    )?;
     let user = load_user(ctx, &user_name).await?;
-    match ctx.state.store.deactivate_mfa_device(serial, &user.name).await {
+    match ctx
+        .state
+        .store
+        .deactivate_mfa_device(serial, &user.name)
+        .await
+    {
         Ok(()) => ctx.respond_empty(),
         Err(StoreError::NotFound { .. }) => Err(no_such_device(serial)),
         Err(e) => Err(internal(&e)),

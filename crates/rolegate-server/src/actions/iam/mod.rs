@@ -64,13 +64,15 @@ pub mod messages {
     }
     pub const MUST_DETACH_POLICIES: &str = "Cannot delete entity, must detach all policies first.";
     pub const MUST_DELETE_POLICIES: &str = "Cannot delete entity, must delete policies first.";
-    pub const MUST_DELETE_ACCESS_KEYS: &str = "Cannot delete entity, must delete access keys first.";
+    pub const MUST_DELETE_ACCESS_KEYS: &str =
+        "Cannot delete entity, must delete access keys first.";
     pub const MUST_DELETE_MFA: &str = "Cannot delete entity, must delete MFA device first.";
     pub const POLICY_ATTACHED: &str = "Cannot delete a policy attached to entities.";
     pub const POLICY_HAS_VERSIONS: &str = "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.";
     pub const TOO_MANY_VERSIONS: &str = "A managed policy can have up to 5 versions. Before you create a new version, you must delete an existing version.";
     pub const DELETE_DEFAULT_VERSION: &str = "Cannot delete the default version of a policy.";
-    pub const DUPLICATE_TAG_KEYS: &str = "Duplicate tag keys found. Please note that Tag keys are case insensitive.";
+    pub const DUPLICATE_TAG_KEYS: &str =
+        "Duplicate tag keys found. Please note that Tag keys are case insensitive.";
 }
 
 /// `arn:aws:iam::A:{kind}{path}{name}`.
@@ -95,17 +97,29 @@ pub fn policy_error(error: &PolicyError) -> AwsError {
 
 /// Validates an identity-based policy document (inline, managed, version).
 pub fn check_identity_policy(document: &str) -> Result<(), AwsError> {
-    Policy::parse(document, PolicyType::Identity).map(|_| ()).map_err(|e| policy_error(&e))
+    Policy::parse(document, PolicyType::Identity)
+        .map(|_| ())
+        .map_err(|e| policy_error(&e))
 }
 
 /// The `Path` parameter (default `/`).
-pub fn path_param<'a>(v: &mut Validator, params: &'a QueryMap, rule: &rolegate_protocol::StringRule) -> &'a str {
+pub fn path_param<'a>(
+    v: &mut Validator,
+    params: &'a QueryMap,
+    rule: &rolegate_protocol::StringRule,
+) -> &'a str {
     v.optional(params, "Path", rule).unwrap_or("/")
 }
 
 /// `Tags` with IAM's rules: model limits, then duplicate keys (case-insensitive).
 pub fn tags_param(v: &mut Validator, params: &QueryMap) -> Vec<Tag> {
-    v.tags(params, "Tags", Some(model::iam::MAX_TAGS), &model::iam::TAG_KEY, &model::iam::TAG_VALUE)
+    v.tags(
+        params,
+        "Tags",
+        Some(model::iam::MAX_TAGS),
+        &model::iam::TAG_KEY,
+        &model::iam::TAG_VALUE,
+    )
 }
 
 pub fn check_duplicate_tags(tags: &[Tag]) -> Result<(), AwsError> {
@@ -118,7 +132,12 @@ pub fn check_duplicate_tags(tags: &[Tag]) -> Result<(), AwsError> {
 }
 
 pub fn to_store_tags(tags: &[Tag]) -> Vec<rolegate_store::Tag> {
-    tags.iter().map(|t| rolegate_store::Tag { key: t.key.clone(), value: t.value.clone() }).collect()
+    tags.iter()
+        .map(|t| rolegate_store::Tag {
+            key: t.key.clone(),
+            value: t.value.clone(),
+        })
+        .collect()
 }
 
 /// `<Tags><member><Key/><Value/></member>…</Tags>`.
@@ -146,11 +165,20 @@ impl Page {
             .map_err(|e| e.to_aws_error(Service::Iam))?;
         let marker = v.optional(params, "Marker", &model::iam::MARKER);
         let start = marker.and_then(|m| m.parse().ok()).unwrap_or(0);
-        Ok(Self { start, max: max.map_or(100, |m| usize::try_from(m).unwrap_or(100)) })
+        Ok(Self {
+            start,
+            max: max.map_or(100, |m| usize::try_from(m).unwrap_or(100)),
+        })
     }
 
     /// The items of this page, and writes `IsTruncated`/`Marker` after `write_items`.
-    pub fn write<T>(&self, w: &mut XmlWriter, list: &str, items: &[T], mut write_item: impl FnMut(&mut XmlWriter, &T)) {
+    pub fn write<T>(
+        &self,
+        w: &mut XmlWriter,
+        list: &str,
+        items: &[T],
+        mut write_item: impl FnMut(&mut XmlWriter, &T),
+    ) {
         let page: Vec<&T> = items.iter().skip(self.start).take(self.max).collect();
         let end = self.start + page.len();
         w.nested(list, |w| {
@@ -180,7 +208,9 @@ impl Page {
 
 /// The caller's user name when `UserName` is omitted (IAM defaults to the signing user).
 pub fn default_user(ctx: &Ctx<'_>, given: Option<&str>) -> Option<String> {
-    given.map(str::to_owned).or_else(|| ctx.caller.user_name.clone())
+    given
+        .map(str::to_owned)
+        .or_else(|| ctx.caller.user_name.clone())
 }
 
 /// Users and roles, for the actions that exist for both (`PutUserPolicy`/`PutRolePolicy`, …).
@@ -197,7 +227,9 @@ impl Target {
             Target::User => ("UserName", &model::iam::EXISTING_USER_NAME),
             Target::Role => ("RoleName", &model::iam::ROLE_NAME),
         };
-        v.required(params, name, rule).unwrap_or_default().to_owned()
+        v.required(params, name, rule)
+            .unwrap_or_default()
+            .to_owned()
     }
 
     /// The resource ARN permissions on the entity name.
@@ -209,19 +241,30 @@ impl Target {
     }
 
     /// The entity as a store principal (with its stored name), or NoSuchEntity.
-    pub async fn principal(self, ctx: &Ctx<'_>, name: &str) -> Result<rolegate_store::Principal, AwsError> {
+    pub async fn principal(
+        self,
+        ctx: &Ctx<'_>,
+        name: &str,
+    ) -> Result<rolegate_store::Principal, AwsError> {
         let account = ctx.account_id();
         Ok(match self {
-            Target::User => rolegate_store::Principal::user(account, &users::load_user(ctx, name).await?.name),
-            Target::Role => rolegate_store::Principal::role(account, &roles::load_role(ctx, name).await?.name),
+            Target::User => {
+                rolegate_store::Principal::user(account, &users::load_user(ctx, name).await?.name)
+            }
+            Target::Role => {
+                rolegate_store::Principal::role(account, &roles::load_role(ctx, name).await?.name)
+            }
         })
     }
 
     /// `iam:{verb}UserPolicy` style action names.
     pub fn action(self, template: &str) -> String {
-        template.replace("{}", match self {
-            Target::User => "User",
-            Target::Role => "Role",
-        })
+        template.replace(
+            "{}",
+            match self {
+                Target::User => "User",
+                Target::Role => "Role",
+            },
+        )
     }
 }

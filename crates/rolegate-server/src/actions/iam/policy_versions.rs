@@ -20,19 +20,33 @@ fn write_version(w: &mut XmlWriter, version: &PolicyVersion, with_document: bool
 }
 
 fn version_param(v: &mut Validator, params: &QueryMap) -> String {
-    v.required(params, "VersionId", &model::iam::POLICY_VERSION_ID).unwrap_or_default().to_owned()
+    v.required(params, "VersionId", &model::iam::POLICY_VERSION_ID)
+        .unwrap_or_default()
+        .to_owned()
 }
 
-pub async fn create_policy_version(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
+pub async fn create_policy_version(
+    ctx: &mut Ctx<'_>,
+    params: &QueryMap,
+) -> Result<String, AwsError> {
     let mut v = Validator::new(Service::Iam);
     let arn = policy_arn_param(&mut v, params);
-    let document = v.required(params, "PolicyDocument", &model::iam::POLICY_DOCUMENT).unwrap_or_default();
-    let set_default = params.optional_bool("SetAsDefault").map_err(|e| e.to_aws_error(Service::Iam))?;
+    let document = v
+        .required(params, "PolicyDocument", &model::iam::POLICY_DOCUMENT)
+        .unwrap_or_default();
+    let set_default = params
+        .optional_bool("SetAsDefault")
+        .map_err(|e| e.to_aws_error(Service::Iam))?;
     v.check()?;
     ctx.authorize("iam:CreatePolicyVersion", &arn)?;
     load_policy(ctx, &arn).await?;
     check_identity_policy(document)?;
-    let versions = ctx.state.store.list_policy_versions(&arn).await.map_err(|e| internal(&e))?;
+    let versions = ctx
+        .state
+        .store
+        .list_policy_versions(&arn)
+        .await
+        .map_err(|e| internal(&e))?;
     if versions.len() >= MAX_VERSIONS {
         return Err(AwsError::limit_exceeded(messages::TOO_MANY_VERSIONS));
     }
@@ -55,49 +69,86 @@ pub async fn get_policy_version(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<
     let version = match ctx.state.store.get_policy_version(&arn, &version_id).await {
         Ok(version) => version,
         Err(StoreError::NotFound { .. }) => {
-            return Err(AwsError::no_such_entity(messages::no_such_version(&arn, &version_id)));
+            return Err(AwsError::no_such_entity(messages::no_such_version(
+                &arn,
+                &version_id,
+            )));
         }
         Err(e) => return Err(internal(&e)),
     };
     ctx.respond(|w| w.nested("PolicyVersion", |w| write_version(w, &version, true)))
 }
 
-pub async fn list_policy_versions(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
+pub async fn list_policy_versions(
+    ctx: &mut Ctx<'_>,
+    params: &QueryMap,
+) -> Result<String, AwsError> {
     let mut v = Validator::new(Service::Iam);
     let arn = policy_arn_param(&mut v, params);
     let page = Page::parse(&mut v, params)?;
     v.check()?;
     ctx.authorize("iam:ListPolicyVersions", &arn)?;
     load_policy(ctx, &arn).await?;
-    let versions = ctx.state.store.list_policy_versions(&arn).await.map_err(|e| internal(&e))?;
-    ctx.respond(|w| page.write(w, "Versions", &versions, |w, version| write_version(w, version, false)))
+    let versions = ctx
+        .state
+        .store
+        .list_policy_versions(&arn)
+        .await
+        .map_err(|e| internal(&e))?;
+    ctx.respond(|w| {
+        page.write(w, "Versions", &versions, |w, version| {
+            write_version(w, version, false)
+        })
+    })
 }
 
-pub async fn set_default_policy_version(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
+pub async fn set_default_policy_version(
+    ctx: &mut Ctx<'_>,
+    params: &QueryMap,
+) -> Result<String, AwsError> {
     let mut v = Validator::new(Service::Iam);
     let arn = policy_arn_param(&mut v, params);
     let version_id = version_param(&mut v, params);
     v.check()?;
     ctx.authorize("iam:SetDefaultPolicyVersion", &arn)?;
     load_policy(ctx, &arn).await?;
-    match ctx.state.store.set_default_policy_version(&arn, &version_id).await {
+    match ctx
+        .state
+        .store
+        .set_default_policy_version(&arn, &version_id)
+        .await
+    {
         Ok(()) => ctx.respond_empty(),
-        Err(StoreError::NotFound { .. }) => Err(AwsError::no_such_entity(messages::no_such_version(&arn, &version_id))),
+        Err(StoreError::NotFound { .. }) => Err(AwsError::no_such_entity(
+            messages::no_such_version(&arn, &version_id),
+        )),
         Err(e) => Err(internal(&e)),
     }
 }
 
-pub async fn delete_policy_version(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
+pub async fn delete_policy_version(
+    ctx: &mut Ctx<'_>,
+    params: &QueryMap,
+) -> Result<String, AwsError> {
     let mut v = Validator::new(Service::Iam);
     let arn = policy_arn_param(&mut v, params);
     let version_id = version_param(&mut v, params);
     v.check()?;
     ctx.authorize("iam:DeletePolicyVersion", &arn)?;
     load_policy(ctx, &arn).await?;
-    match ctx.state.store.delete_policy_version(&arn, &version_id).await {
+    match ctx
+        .state
+        .store
+        .delete_policy_version(&arn, &version_id)
+        .await
+    {
         Ok(()) => ctx.respond_empty(),
-        Err(StoreError::Conflict { .. }) => Err(AwsError::delete_conflict(messages::DELETE_DEFAULT_VERSION)),
-        Err(StoreError::NotFound { .. }) => Err(AwsError::no_such_entity(messages::no_such_version(&arn, &version_id))),
+        Err(StoreError::Conflict { .. }) => {
+            Err(AwsError::delete_conflict(messages::DELETE_DEFAULT_VERSION))
+        }
+        Err(StoreError::NotFound { .. }) => Err(AwsError::no_such_entity(
+            messages::no_such_version(&arn, &version_id),
+        )),
         Err(e) => Err(internal(&e)),
     }
 }

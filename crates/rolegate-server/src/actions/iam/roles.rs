@@ -17,7 +17,7 @@ use super::{
     to_store_tags, write_tags,
 };
 use crate::actions::Ctx;
-use crate::credentials::new_unique_id;
+use crate::credentials::{self, Prefix, new_unique_id};
 
 const DEFAULT_MAX_SESSION: i64 = 3_600;
 
@@ -60,7 +60,9 @@ fn write_role(w: &mut XmlWriter, role: &Role, shape: Shape) {
 pub async fn load_role(ctx: &Ctx<'_>, name: &str) -> Result<Role, AwsError> {
     match ctx.state.store.get_role(ctx.account_id(), name).await {
         Ok(role) => Ok(role),
-        Err(StoreError::NotFound { .. }) => Err(AwsError::no_such_entity(messages::no_such_role(name))),
+        Err(StoreError::NotFound { .. }) => {
+            Err(AwsError::no_such_entity(messages::no_such_role(name)))
+        }
         Err(e) => Err(internal(&e)),
     }
 }
@@ -81,7 +83,9 @@ pub async fn check_boundary(ctx: &Ctx<'_>, arn: &str) -> Result<(), AwsError> {
     }
     match ctx.state.store.get_policy(arn).await {
         Ok(_) => Ok(()),
-        Err(StoreError::NotFound { .. }) => Err(AwsError::no_such_entity(messages::boundary_missing(arn))),
+        Err(StoreError::NotFound { .. }) => {
+            Err(AwsError::no_such_entity(messages::boundary_missing(arn)))
+        }
         Err(e) => Err(internal(&e)),
     }
 }
@@ -89,16 +93,21 @@ pub async fn check_boundary(ctx: &Ctx<'_>, arn: &str) -> Result<(), AwsError> {
 /// Validates a trust policy and returns its bound form.
 pub async fn bind_trust_policy(ctx: &Ctx<'_>, text: &str) -> Result<String, AwsError> {
     Policy::parse(text, PolicyType::Trust).map_err(|e| policy_error(&e))?;
-    let mut document: Value =
-        serde_json::from_str(text).map_err(|_| AwsError::malformed_policy_document(rolegate_policy::messages::INVALID_JSON))?;
+    let mut document: Value = serde_json::from_str(text).map_err(|_| {
+        AwsError::malformed_policy_document(rolegate_policy::messages::INVALID_JSON)
+    })?;
     let statements = match document.get_mut("Statement") {
         Some(Value::Array(list)) => list.iter_mut().collect::<Vec<_>>(),
         Some(single) => vec![single],
         None => Vec::new(),
     };
     for statement in statements {
-        let Some(Value::Object(principal)) = statement.get_mut("Principal") else { continue };
-        let Some(aws) = principal.get_mut("AWS") else { continue };
+        let Some(Value::Object(principal)) = statement.get_mut("Principal") else {
+            continue;
+        };
+        let Some(aws) = principal.get_mut("AWS") else {
+            continue;
+        };
         let values: Vec<&mut Value> = match aws {
             Value::Array(list) => list.iter_mut().collect(),
             single => vec![single],
@@ -116,11 +125,17 @@ pub async fn bind_trust_policy(ctx: &Ctx<'_>, text: &str) -> Result<String, AwsE
 
 /// The unique id a trust principal value binds to: users and roles must exist.
 async fn unique_id_of(ctx: &Ctx<'_>, value: &str) -> Result<Option<String>, AwsError> {
-    let Ok(arn) = value.parse::<Arn>() else { return Ok(None) };
+    let Ok(arn) = value.parse::<Arn>() else {
+        return Ok(None);
+    };
     if arn.service != "iam" {
         return Ok(None);
     }
-    let invalid = || AwsError::malformed_policy_document(rolegate_policy::messages::invalid_principal("AWS", value));
+    let invalid = || {
+        AwsError::malformed_policy_document(rolegate_policy::messages::invalid_principal(
+            "AWS", value,
+        ))
+    };
     let (kind, rest) = arn.resource_type_and_name();
     let name = rest.rsplit('/').next().unwrap_or_default();
     let store = &ctx.state.store;
@@ -142,18 +157,33 @@ async fn unique_id_of(ctx: &Ctx<'_>, value: &str) -> Result<Option<String>, AwsE
 
 pub async fn create_role(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
     let mut v = Validator::new(Service::Iam);
-    let name = v.required(params, "RoleName", &model::iam::ROLE_NAME).unwrap_or_default();
-    let trust = v.required(params, "AssumeRolePolicyDocument", &model::iam::POLICY_DOCUMENT).unwrap_or_default();
+    let name = v
+        .required(params, "RoleName", &model::iam::ROLE_NAME)
+        .unwrap_or_default();
+    let trust = v
+        .required(
+            params,
+            "AssumeRolePolicyDocument",
+            &model::iam::POLICY_DOCUMENT,
+        )
+        .unwrap_or_default();
     let path = path_param(&mut v, params, &model::iam::PATH);
     let description = v.optional(params, "Description", &model::iam::ROLE_DESCRIPTION);
     let max = v
-        .optional_i32(params, "MaxSessionDuration", &model::iam::ROLE_MAX_SESSION_DURATION)
+        .optional_i32(
+            params,
+            "MaxSessionDuration",
+            &model::iam::ROLE_MAX_SESSION_DURATION,
+        )
         .map_err(|e| e.to_aws_error(Service::Iam))?;
     let boundary = v.optional(params, "PermissionsBoundary", &model::iam::ARN);
     let tags = tags_param(&mut v, params);
     v.check()?;
     check_duplicate_tags(&tags)?;
-    ctx.authorize("iam:CreateRole", &iam_arn(ctx.account_id(), "role", path, name))?;
+    ctx.authorize(
+        "iam:CreateRole",
+        &iam_arn(ctx.account_id(), "role", path, name),
+    )?;
     if let Some(arn) = boundary {
         check_boundary(ctx, arn).await?;
     }
@@ -161,7 +191,8 @@ pub async fn create_role(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String,
     let role = Role {
         account_id: ctx.account_id().to_owned(),
         name: name.to_owned(),
-        role_id: new_unique_id("AROA"),
+        role_id: new_unique_id(Prefix::Role, ctx.account_id())
+            .map_err(|e| credentials::internal(&e))?,
         path: path.to_owned(),
         trust_policy: trust.to_owned(),
         trust_policy_bound: bound,
@@ -182,7 +213,9 @@ pub async fn create_role(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String,
 }
 
 fn role_name(v: &mut Validator, params: &QueryMap) -> String {
-    v.required(params, "RoleName", &model::iam::ROLE_NAME).unwrap_or_default().to_owned()
+    v.required(params, "RoleName", &model::iam::ROLE_NAME)
+        .unwrap_or_default()
+        .to_owned()
 }
 
 pub async fn get_role(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
@@ -199,15 +232,30 @@ pub async fn list_roles(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, 
     let prefix = v.optional(params, "PathPrefix", &model::iam::PATH_PREFIX);
     let page = Page::parse(&mut v, params)?;
     v.check()?;
-    ctx.authorize("iam:ListRoles", &iam_arn(ctx.account_id(), "role", "/", "*"))?;
-    let roles = ctx.state.store.list_roles(ctx.account_id(), prefix).await.map_err(|e| internal(&e))?;
+    ctx.authorize(
+        "iam:ListRoles",
+        &iam_arn(ctx.account_id(), "role", "/", "*"),
+    )?;
+    let roles = ctx
+        .state
+        .store
+        .list_roles(ctx.account_id(), prefix)
+        .await
+        .map_err(|e| internal(&e))?;
     ctx.respond(|w| page.write(w, "Roles", &roles, |w, r| write_role(w, r, Shape::List)))
 }
 
 async fn apply_update(ctx: &Ctx<'_>, name: &str, update: &RoleUpdate) -> Result<(), AwsError> {
-    match ctx.state.store.update_role(ctx.account_id(), name, update).await {
+    match ctx
+        .state
+        .store
+        .update_role(ctx.account_id(), name, update)
+        .await
+    {
         Ok(()) => Ok(()),
-        Err(StoreError::NotFound { .. }) => Err(AwsError::no_such_entity(messages::no_such_role(name))),
+        Err(StoreError::NotFound { .. }) => {
+            Err(AwsError::no_such_entity(messages::no_such_role(name)))
+        }
         Err(e) => Err(internal(&e)),
     }
 }
@@ -217,7 +265,11 @@ pub async fn update_role(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String,
     let name = role_name(&mut v, params);
     let description = v.optional(params, "Description", &model::iam::ROLE_DESCRIPTION);
     let max = v
-        .optional_i32(params, "MaxSessionDuration", &model::iam::ROLE_MAX_SESSION_DURATION)
+        .optional_i32(
+            params,
+            "MaxSessionDuration",
+            &model::iam::ROLE_MAX_SESSION_DURATION,
+        )
         .map_err(|e| e.to_aws_error(Service::Iam))?;
     v.check()?;
     ctx.authorize("iam:UpdateRole", &role_resource(ctx, &name).await)?;
@@ -230,27 +282,49 @@ pub async fn update_role(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String,
     ctx.respond(|_| {})
 }
 
-pub async fn update_role_description(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
+pub async fn update_role_description(
+    ctx: &mut Ctx<'_>,
+    params: &QueryMap,
+) -> Result<String, AwsError> {
     let mut v = Validator::new(Service::Iam);
     let name = role_name(&mut v, params);
-    let description = v.required(params, "Description", &model::iam::ROLE_DESCRIPTION).unwrap_or_default();
+    let description = v
+        .required(params, "Description", &model::iam::ROLE_DESCRIPTION)
+        .unwrap_or_default();
     v.check()?;
-    ctx.authorize("iam:UpdateRoleDescription", &role_resource(ctx, &name).await)?;
-    let update = RoleUpdate { description: Some(description.to_owned()), ..RoleUpdate::default() };
+    ctx.authorize(
+        "iam:UpdateRoleDescription",
+        &role_resource(ctx, &name).await,
+    )?;
+    let update = RoleUpdate {
+        description: Some(description.to_owned()),
+        ..RoleUpdate::default()
+    };
     apply_update(ctx, &name, &update).await?;
     let role = load_role(ctx, &name).await?;
     ctx.respond(|w| w.nested("Role", |w| write_role(w, &role, Shape::Get)))
 }
 
-pub async fn update_assume_role_policy(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
+pub async fn update_assume_role_policy(
+    ctx: &mut Ctx<'_>,
+    params: &QueryMap,
+) -> Result<String, AwsError> {
     let mut v = Validator::new(Service::Iam);
     let name = role_name(&mut v, params);
-    let trust = v.required(params, "PolicyDocument", &model::iam::POLICY_DOCUMENT).unwrap_or_default();
+    let trust = v
+        .required(params, "PolicyDocument", &model::iam::POLICY_DOCUMENT)
+        .unwrap_or_default();
     v.check()?;
-    ctx.authorize("iam:UpdateAssumeRolePolicy", &role_resource(ctx, &name).await)?;
+    ctx.authorize(
+        "iam:UpdateAssumeRolePolicy",
+        &role_resource(ctx, &name).await,
+    )?;
     load_role(ctx, &name).await?;
     let bound = bind_trust_policy(ctx, trust).await?;
-    let update = RoleUpdate { trust_policy: Some((trust.to_owned(), bound)), ..RoleUpdate::default() };
+    let update = RoleUpdate {
+        trust_policy: Some((trust.to_owned(), bound)),
+        ..RoleUpdate::default()
+    };
     apply_update(ctx, &name, &update).await?;
     ctx.respond_empty()
 }
@@ -263,12 +337,25 @@ pub async fn delete_role(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String,
     let role = load_role(ctx, &name).await?;
     let principal = Principal::role(ctx.account_id(), &role.name);
     let store = &ctx.state.store;
-    if !store.list_attached_policies(&principal).await.map_err(|e| internal(&e))?.is_empty() {
+    if !store
+        .list_attached_policies(&principal)
+        .await
+        .map_err(|e| internal(&e))?
+        .is_empty()
+    {
         return Err(AwsError::delete_conflict(messages::MUST_DETACH_POLICIES));
     }
-    if !store.list_inline_policies(&principal).await.map_err(|e| internal(&e))?.is_empty() {
+    if !store
+        .list_inline_policies(&principal)
+        .await
+        .map_err(|e| internal(&e))?
+        .is_empty()
+    {
         return Err(AwsError::delete_conflict(messages::MUST_DELETE_POLICIES));
     }
-    store.delete_role(ctx.account_id(), &role.name).await.map_err(|e| internal(&e))?;
+    store
+        .delete_role(ctx.account_id(), &role.name)
+        .await
+        .map_err(|e| internal(&e))?;
     ctx.respond_empty()
 }

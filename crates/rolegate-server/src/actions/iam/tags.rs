@@ -15,20 +15,39 @@ async fn tag(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<Str
     }
     v.check()?;
     check_duplicate_tags(&tags)?;
-    ctx.authorize(&target.action("iam:Tag{}"), &target.resource(ctx, &name).await)?;
+    ctx.authorize(
+        &target.action("iam:Tag{}"),
+        &target.resource(ctx, &name).await,
+    )?;
     let principal = target.principal(ctx, &name).await?;
-    ctx.state.store.tag(&Entity::Principal(principal), &to_store_tags(&tags)).await.map_err(|e| internal(&e))?;
+    ctx.state
+        .store
+        .tag(&Entity::Principal(principal), &to_store_tags(&tags))
+        .await
+        .map_err(|e| internal(&e))?;
     ctx.respond_empty()
 }
 
 async fn untag(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<String, AwsError> {
     let mut v = Validator::new(Service::Iam);
     let name = target.name_param(&mut v, params);
-    let keys = v.string_list(params, "TagKeys", Some(model::iam::MAX_TAGS), &model::iam::TAG_KEY);
+    let keys = v.string_list(
+        params,
+        "TagKeys",
+        Some(model::iam::MAX_TAGS),
+        &model::iam::TAG_KEY,
+    );
     v.check()?;
-    ctx.authorize(&target.action("iam:Untag{}"), &target.resource(ctx, &name).await)?;
+    ctx.authorize(
+        &target.action("iam:Untag{}"),
+        &target.resource(ctx, &name).await,
+    )?;
     let principal = target.principal(ctx, &name).await?;
-    ctx.state.store.untag(&Entity::Principal(principal), &keys).await.map_err(|e| internal(&e))?;
+    ctx.state
+        .store
+        .untag(&Entity::Principal(principal), &keys)
+        .await
+        .map_err(|e| internal(&e))?;
     ctx.respond_empty()
 }
 
@@ -37,9 +56,17 @@ async fn list(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<St
     let name = target.name_param(&mut v, params);
     let page = Page::parse(&mut v, params)?;
     v.check()?;
-    ctx.authorize(&target.action("iam:List{}Tags"), &target.resource(ctx, &name).await)?;
+    ctx.authorize(
+        &target.action("iam:List{}Tags"),
+        &target.resource(ctx, &name).await,
+    )?;
     let principal = target.principal(ctx, &name).await?;
-    let tags = ctx.state.store.list_tags(&Entity::Principal(principal)).await.map_err(|e| internal(&e))?;
+    let tags = ctx
+        .state
+        .store
+        .list_tags(&Entity::Principal(principal))
+        .await
+        .map_err(|e| internal(&e))?;
     ctx.respond(|w| {
         page.write(w, "Tags", &tags, |w, tag| {
             w.element("Key", &tag.key);

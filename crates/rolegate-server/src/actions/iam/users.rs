@@ -8,7 +8,7 @@ use super::{
     to_store_tags, write_tags,
 };
 use crate::actions::Ctx;
-use crate::credentials::new_unique_id;
+use crate::credentials::{self, Prefix, new_unique_id};
 
 fn write_user(w: &mut XmlWriter, user: &User, with_tags: bool) {
     w.element("Path", &user.path);
@@ -31,7 +31,9 @@ fn write_user(w: &mut XmlWriter, user: &User, with_tags: bool) {
 pub async fn load_user(ctx: &Ctx<'_>, name: &str) -> Result<User, AwsError> {
     match ctx.state.store.get_user(ctx.account_id(), name).await {
         Ok(user) => Ok(user),
-        Err(StoreError::NotFound { .. }) => Err(AwsError::no_such_entity(messages::no_such_user(name))),
+        Err(StoreError::NotFound { .. }) => {
+            Err(AwsError::no_such_entity(messages::no_such_user(name)))
+        }
         Err(e) => Err(internal(&e)),
     }
 }
@@ -46,20 +48,26 @@ pub async fn user_resource(ctx: &Ctx<'_>, name: &str) -> String {
 
 pub async fn create_user(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
     let mut v = Validator::new(Service::Iam);
-    let name = v.required(params, "UserName", &model::iam::USER_NAME).unwrap_or_default();
+    let name = v
+        .required(params, "UserName", &model::iam::USER_NAME)
+        .unwrap_or_default();
     let path = path_param(&mut v, params, &model::iam::PATH);
     let boundary = v.optional(params, "PermissionsBoundary", &model::iam::ARN);
     let tags = tags_param(&mut v, params);
     v.check()?;
     check_duplicate_tags(&tags)?;
-    ctx.authorize("iam:CreateUser", &iam_arn(ctx.account_id(), "user", path, name))?;
+    ctx.authorize(
+        "iam:CreateUser",
+        &iam_arn(ctx.account_id(), "user", path, name),
+    )?;
     if let Some(arn) = boundary {
         super::roles::check_boundary(ctx, arn).await?;
     }
     let user = User {
         account_id: ctx.account_id().to_owned(),
         name: name.to_owned(),
-        user_id: new_unique_id("AIDA"),
+        user_id: new_unique_id(Prefix::User, ctx.account_id())
+            .map_err(|e| credentials::internal(&e))?,
         path: path.to_owned(),
         permissions_boundary: boundary.map(str::to_owned),
         created_at: ctx.facts.now,
@@ -101,14 +109,24 @@ pub async fn list_users(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, 
     let prefix = v.optional(params, "PathPrefix", &model::iam::PATH_PREFIX);
     let page = Page::parse(&mut v, params)?;
     v.check()?;
-    ctx.authorize("iam:ListUsers", &iam_arn(ctx.account_id(), "user", "/", "*"))?;
-    let users = ctx.state.store.list_users(ctx.account_id(), prefix).await.map_err(|e| internal(&e))?;
+    ctx.authorize(
+        "iam:ListUsers",
+        &iam_arn(ctx.account_id(), "user", "/", "*"),
+    )?;
+    let users = ctx
+        .state
+        .store
+        .list_users(ctx.account_id(), prefix)
+        .await
+        .map_err(|e| internal(&e))?;
     ctx.respond(|w| page.write(w, "Users", &users, |w, u| write_user(w, u, false)))
 }
 
 pub async fn update_user(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
     let mut v = Validator::new(Service::Iam);
-    let name = v.required(params, "UserName", &model::iam::EXISTING_USER_NAME).unwrap_or_default();
+    let name = v
+        .required(params, "UserName", &model::iam::EXISTING_USER_NAME)
+        .unwrap_or_default();
     let new_name = v.optional(params, "NewUserName", &model::iam::USER_NAME);
     let new_path = v.optional(params, "NewPath", &model::iam::PATH);
     v.check()?;
@@ -118,37 +136,69 @@ pub async fn update_user(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String,
         new_path: new_path.map(str::to_owned),
         permissions_boundary: None,
     };
-    match ctx.state.store.update_user(ctx.account_id(), name, &update).await {
+    match ctx
+        .state
+        .store
+        .update_user(ctx.account_id(), name, &update)
+        .await
+    {
         Ok(()) => ctx.respond_empty(),
-        Err(StoreError::NotFound { .. }) => Err(AwsError::no_such_entity(messages::no_such_user(name))),
-        Err(StoreError::AlreadyExists { name, .. }) => {
-            Err(AwsError::entity_already_exists(messages::user_exists(&name)))
+        Err(StoreError::NotFound { .. }) => {
+            Err(AwsError::no_such_entity(messages::no_such_user(name)))
         }
+        Err(StoreError::AlreadyExists { name, .. }) => Err(AwsError::entity_already_exists(
+            messages::user_exists(&name),
+        )),
         Err(e) => Err(internal(&e)),
     }
 }
 
 pub async fn delete_user(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
     let mut v = Validator::new(Service::Iam);
-    let name = v.required(params, "UserName", &model::iam::EXISTING_USER_NAME).unwrap_or_default();
+    let name = v
+        .required(params, "UserName", &model::iam::EXISTING_USER_NAME)
+        .unwrap_or_default();
     v.check()?;
     ctx.authorize("iam:DeleteUser", &user_resource(ctx, name).await)?;
     let user = load_user(ctx, name).await?;
     let store = &ctx.state.store;
     let account = ctx.account_id();
     let principal = Principal::user(account, &user.name);
-    if !store.list_access_keys(account, Some(&user.name)).await.map_err(|e| internal(&e))?.is_empty() {
+    if !store
+        .list_access_keys(account, Some(&user.name))
+        .await
+        .map_err(|e| internal(&e))?
+        .is_empty()
+    {
         return Err(AwsError::delete_conflict(messages::MUST_DELETE_ACCESS_KEYS));
     }
-    if !store.list_inline_policies(&principal).await.map_err(|e| internal(&e))?.is_empty() {
+    if !store
+        .list_inline_policies(&principal)
+        .await
+        .map_err(|e| internal(&e))?
+        .is_empty()
+    {
         return Err(AwsError::delete_conflict(messages::MUST_DELETE_POLICIES));
     }
-    if !store.list_attached_policies(&principal).await.map_err(|e| internal(&e))?.is_empty() {
+    if !store
+        .list_attached_policies(&principal)
+        .await
+        .map_err(|e| internal(&e))?
+        .is_empty()
+    {
         return Err(AwsError::delete_conflict(messages::MUST_DETACH_POLICIES));
     }
-    if !store.list_mfa_devices(account, Some(&user.name)).await.map_err(|e| internal(&e))?.is_empty() {
+    if !store
+        .list_mfa_devices(account, Some(&user.name))
+        .await
+        .map_err(|e| internal(&e))?
+        .is_empty()
+    {
         return Err(AwsError::delete_conflict(messages::MUST_DELETE_MFA));
     }
-    store.delete_user(account, &user.name).await.map_err(|e| internal(&e))?;
+    store
+        .delete_user(account, &user.name)
+        .await
+        .map_err(|e| internal(&e))?;
     ctx.respond_empty()
 }

@@ -28,11 +28,13 @@ const CHAINED_MAX_DURATION: i64 = 3_600;
 const PACKED_CAPACITY: usize = 2_048;
 
 const ROOT_CANNOT_ASSUME: &str = "Roles may not be assumed by root accounts.";
-const EXCEEDS_MAX_SESSION: &str = "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.";
-const EXCEEDS_CHAINING: &str =
-    "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.";
-const DUPLICATE_TAG_KEYS: &str = "Duplicate tag keys found. Please note that Tag keys are case insensitive.";
-const TRANSITIVE_NOT_IN_TAGS: &str = "The specified transitive tag key must be included in the requested tags.";
+const EXCEEDS_MAX_SESSION: &str =
+    "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.";
+const EXCEEDS_CHAINING: &str = "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.";
+const DUPLICATE_TAG_KEYS: &str =
+    "Duplicate tag keys found. Please note that Tag keys are case insensitive.";
+const TRANSITIVE_NOT_IN_TAGS: &str =
+    "The specified transitive tag key must be included in the requested tags.";
 const TRANSITIVE_CONFLICT: &str = "One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key from the calling session.";
 
 /// The typed request.
@@ -58,15 +60,32 @@ fn parse(params: &QueryMap) -> Result<AssumeRoleRequest, AwsError> {
     let policy_arns: Vec<String> = params
         .list("PolicyArns", "member")
         .iter()
-        .filter_map(|member| v.required(member, "arn", &model::sts::ARN).map(str::to_owned))
+        .filter_map(|member| {
+            v.required(member, "arn", &model::sts::ARN)
+                .map(str::to_owned)
+        })
         .collect();
     let policy = v.optional(params, "Policy", &model::sts::UNRESTRICTED_SESSION_POLICY);
     let duration = v
-        .optional_i32(params, "DurationSeconds", &model::sts::ROLE_DURATION_SECONDS)
+        .optional_i32(
+            params,
+            "DurationSeconds",
+            &model::sts::ROLE_DURATION_SECONDS,
+        )
         .map_err(|e| e.to_aws_error(Service::Sts))?;
-    let tags = v.tags(params, "Tags", Some(model::sts::MAX_TAGS), &model::sts::TAG_KEY, &model::sts::TAG_VALUE);
-    let transitive_tag_keys =
-        v.string_list(params, "TransitiveTagKeys", Some(model::sts::MAX_TAGS), &model::sts::TAG_KEY);
+    let tags = v.tags(
+        params,
+        "Tags",
+        Some(model::sts::MAX_TAGS),
+        &model::sts::TAG_KEY,
+        &model::sts::TAG_VALUE,
+    );
+    let transitive_tag_keys = v.string_list(
+        params,
+        "TransitiveTagKeys",
+        Some(model::sts::MAX_TAGS),
+        &model::sts::TAG_KEY,
+    );
     let external_id = v.optional(params, "ExternalId", &model::sts::EXTERNAL_ID);
     let serial_number = v.optional(params, "SerialNumber", &model::sts::SERIAL_NUMBER);
     let token_code = v.optional(params, "TokenCode", &model::sts::TOKEN_CODE);
@@ -103,7 +122,10 @@ fn role_of(arn: &Arn) -> Option<(String, String, String)> {
 }
 
 /// The tag rules STS checks before authorizing.
-fn check_tags(request: &AssumeRoleRequest, inherited_transitive: &[String]) -> Result<(), AwsError> {
+fn check_tags(
+    request: &AssumeRoleRequest,
+    inherited_transitive: &[String],
+) -> Result<(), AwsError> {
     let mut seen = std::collections::HashSet::new();
     for tag in &request.tags {
         if !seen.insert(tag.key.to_lowercase()) {
@@ -115,8 +137,15 @@ fn check_tags(request: &AssumeRoleRequest, inherited_transitive: &[String]) -> R
             return Err(AwsError::invalid_parameter_value(TRANSITIVE_NOT_IN_TAGS));
         }
     }
-    let inherited: Vec<String> = inherited_transitive.iter().map(|k| k.to_lowercase()).collect();
-    if request.tags.iter().any(|t| inherited.contains(&t.key.to_lowercase())) {
+    let inherited: Vec<String> = inherited_transitive
+        .iter()
+        .map(|k| k.to_lowercase())
+        .collect();
+    if request
+        .tags
+        .iter()
+        .any(|t| inherited.contains(&t.key.to_lowercase()))
+    {
         return Err(AwsError::invalid_parameter_value(TRANSITIVE_CONFLICT));
     }
     Ok(())
@@ -134,24 +163,32 @@ pub async fn handle(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsE
     if caller.is_root() {
         return Err(AwsError::access_denied(ROOT_CANNOT_ASSUME));
     }
-    let calling_session = caller.session.as_ref().filter(|s| s.kind == SessionKind::AssumedRole);
-    let inherited_transitive: Vec<String> =
-        calling_session.map(|s| s.transitive_tag_keys.clone()).unwrap_or_default();
+    let calling_session = caller
+        .session
+        .as_ref()
+        .filter(|s| s.kind == SessionKind::AssumedRole);
+    let inherited_transitive: Vec<String> = calling_session
+        .map(|s| s.transitive_tag_keys.clone())
+        .unwrap_or_default();
     check_tags(&request, &inherited_transitive)?;
 
     // Session policies: parsed as AWS parses them; managed ones must exist.
-    let mut session_policies = Vec::new();
     if let Some(text) = &request.policy {
         Policy::parse(text, PolicyType::Session).map_err(|e| policy_error(&e))?;
-        session_policies.push(text.clone());
     }
     for policy_arn in &request.policy_arns {
-        let document = session_policy_document(ctx, policy_arn).await?;
-        session_policies.push(document);
+        session_policy_exists(ctx, policy_arn).await?;
     }
-    let packed_chars = request.policy.as_deref().map_or(0, Policy::size_without_whitespace)
+    let packed_chars = request
+        .policy
+        .as_deref()
+        .map_or(0, Policy::size_without_whitespace)
         + request.policy_arns.iter().map(String::len).sum::<usize>()
-        + request.tags.iter().map(|t| t.key.chars().count() + t.value.chars().count()).sum::<usize>();
+        + request
+            .tags
+            .iter()
+            .map(|t| t.key.chars().count() + t.value.chars().count())
+            .sum::<usize>();
     let packed_percent = (packed_chars * 100).div_ceil(PACKED_CAPACITY);
     if packed_percent > 100 {
         return Err(AwsError::packed_policy_too_large(format!(
@@ -159,7 +196,12 @@ pub async fn handle(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsE
         )));
     }
 
-    let mfa_now = check_mfa(ctx, request.serial_number.as_deref(), request.token_code.as_deref()).await?;
+    let mfa_now = check_mfa(
+        ctx,
+        request.serial_number.as_deref(),
+        request.token_code.as_deref(),
+    )
+    .await?;
 
     // Authorization: trust policy and caller policies, through the one policy engine.
     let role = match role_of(&arn) {
@@ -190,7 +232,8 @@ pub async fn handle(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsE
         actions.push("sts:SetSourceIdentity");
     }
     for action in actions {
-        let mut engine_request = authorize::request_for(caller, &ctx.facts, action, &request.role_arn);
+        let mut engine_request =
+            authorize::request_for(caller, &ctx.facts, action, &request.role_arn);
         engine_request.resource_account = Some(role.role.account_id.clone());
         add_assume_role_context(&mut engine_request.context, &request, &role, mfa_now);
         let record = authorize::decide(caller, &engine_request, std::slice::from_ref(&role.trust));
@@ -202,7 +245,10 @@ pub async fn handle(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsE
     }
 
     // A source identity, once set, stays for the whole chain.
-    let inherited_source = caller.session.as_ref().and_then(|s| s.source_identity.clone());
+    let inherited_source = caller
+        .session
+        .as_ref()
+        .and_then(|s| s.source_identity.clone());
     if let (Some(old), Some(new)) = (&inherited_source, &request.source_identity)
         && old != new
     {
@@ -232,7 +278,9 @@ pub async fn handle(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsE
         session_name: Some(request.session_name.clone()),
         user_name: None,
         user_id: None,
-        session_policies,
+        session_policy: request.policy.clone(),
+        session_policy_arns: request.policy_arns.clone(),
+        source_principal_arn: caller.arn.clone(),
         tags,
         transitive_tag_keys,
         source_identity: request.source_identity.clone().or(inherited_source),
@@ -243,10 +291,12 @@ pub async fn handle(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsE
         },
         chain_depth: calling_session.map_or(0, |s| s.chain_depth + 1),
     };
-    let (minted, session) = mint(&ctx.state.sealer, session).map_err(|e| crate::respond::internal(&e))?;
+    let (minted, session) =
+        mint(&ctx.state.sealer, session).map_err(|e| crate::respond::internal(&e))?;
     let assumed_arn = session.arn();
     let assumed_id = session.user_id();
-    let report_packed = request.policy.is_some() || !request.policy_arns.is_empty() || !request.tags.is_empty();
+    let report_packed =
+        request.policy.is_some() || !request.policy_arns.is_empty() || !request.tags.is_empty();
     ctx.response_elements = Some(json!({
         "credentials": audit_credentials(&minted),
         "assumedRoleUser": {"assumedRoleId": assumed_id, "arn": assumed_arn},
@@ -267,27 +317,27 @@ pub async fn handle(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsE
 
 /// `MalformedPolicyDocument` (or `LimitExceeded`) with the engine's AWS text.
 fn policy_error(error: &rolegate_policy::PolicyError) -> AwsError {
-    AwsError::new(error.code(), if error.code() == "LimitExceeded" { 409 } else { 400 }, error.message())
+    AwsError::new(
+        error.code(),
+        if error.code() == "LimitExceeded" {
+            409
+        } else {
+            400
+        },
+        error.message(),
+    )
 }
 
-/// The default version of a managed session policy.
-async fn session_policy_document(ctx: &Ctx<'_>, policy_arn: &str) -> Result<String, AwsError> {
-    let policy = match ctx.state.store.get_policy(policy_arn).await {
-        Ok(policy) => policy,
-        Err(rolegate_store::StoreError::NotFound { .. }) => {
-            return Err(AwsError::invalid_parameter_value(format!(
-                "Policy {policy_arn} does not exist or is not attachable."
-            )));
-        }
-        Err(e) => return Err(crate::respond::internal(&e)),
-    };
-    let version = ctx
-        .state
-        .store
-        .get_policy_version(policy_arn, &policy.default_version_id)
-        .await
-        .map_err(|e| crate::respond::internal(&e))?;
-    Ok(version.document)
+/// A managed session policy must exist (it is resolved again whenever the session is used).
+async fn session_policy_exists(ctx: &Ctx<'_>, policy_arn: &str) -> Result<(), AwsError> {
+    match ctx.state.store.get_policy(policy_arn).await {
+        Ok(_) => Ok(()),
+        // AWS's text for this case is not recorded; IAM's wording for a missing policy is used.
+        Err(rolegate_store::StoreError::NotFound { .. }) => Err(AwsError::invalid_parameter_value(
+            format!("Policy {policy_arn} does not exist or is not attachable."),
+        )),
+        Err(e) => Err(crate::respond::internal(&e)),
+    }
 }
 
 /// The condition keys AssumeRole adds to the caller's context.
@@ -305,7 +355,10 @@ fn add_assume_role_context(
         context.insert("sts:SourceIdentity", source.clone());
     }
     if !request.transitive_tag_keys.is_empty() {
-        context.insert_all("sts:TransitiveTagKeys", request.transitive_tag_keys.iter().cloned());
+        context.insert_all(
+            "sts:TransitiveTagKeys",
+            request.transitive_tag_keys.iter().cloned(),
+        );
     }
     if !request.tags.is_empty() {
         context.insert_all("aws:TagKeys", request.tags.iter().map(|t| t.key.clone()));
@@ -317,7 +370,9 @@ fn add_assume_role_context(
         context.insert(format!("aws:ResourceTag/{}", tag.key), tag.value.clone());
     }
     if mfa_now {
-        context.remove("aws:MultiFactorAuthPresent").remove("aws:MultiFactorAuthAge");
+        context
+            .remove("aws:MultiFactorAuthPresent")
+            .remove("aws:MultiFactorAuthAge");
         context.insert("aws:MultiFactorAuthPresent", "true");
         context.insert("aws:MultiFactorAuthAge", "0");
     }
@@ -340,11 +395,78 @@ fn session_tags(
     let mut transitive: Vec<String> = request.transitive_tag_keys.clone();
     if let Some(calling) = calling {
         for key in &calling.transitive_tag_keys {
-            if let Some((k, v)) = calling.tags.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
+            if let Some((k, v)) = calling
+                .tags
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            {
                 tags.insert(k.to_lowercase(), (k.clone(), v.clone()));
                 transitive.push(k.clone());
             }
         }
     }
     (tags.into_values().collect(), transitive)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(tags: &[(&str, &str)], transitive: &[&str]) -> AssumeRoleRequest {
+        AssumeRoleRequest {
+            role_arn: String::new(),
+            session_name: "s".into(),
+            duration: None,
+            external_id: None,
+            serial_number: None,
+            token_code: None,
+            policy: None,
+            policy_arns: vec![],
+            tags: tags
+                .iter()
+                .map(|(k, v)| Tag {
+                    key: (*k).into(),
+                    value: (*v).into(),
+                })
+                .collect(),
+            transitive_tag_keys: transitive.iter().map(|k| (*k).to_owned()).collect(),
+            source_identity: None,
+        }
+    }
+
+    #[test]
+    fn reads_role_arns_with_paths() {
+        let arn: Arn = "arn:aws:iam::111122223333:role/a/b/Deploy".parse().unwrap();
+        assert_eq!(
+            role_of(&arn),
+            Some(("111122223333".into(), "/a/b/".into(), "Deploy".into()))
+        );
+        let arn: Arn = "arn:aws:iam::111122223333:role/Deploy".parse().unwrap();
+        assert_eq!(
+            role_of(&arn),
+            Some(("111122223333".into(), "/".into(), "Deploy".into()))
+        );
+        for not_a_role in [
+            "arn:aws:iam::111122223333:user/Deploy",
+            "arn:aws:s3:::bucket/role/x",
+            "arn:aws:iam::1:role/x",
+        ] {
+            assert_eq!(role_of(&not_a_role.parse().unwrap()), None, "{not_a_role}");
+        }
+    }
+
+    #[test]
+    fn tag_rules_in_aws_order() {
+        assert!(check_tags(&request(&[("a", "1"), ("b", "2")], &["A"]), &[]).is_ok());
+        let dup = check_tags(&request(&[("a", "1"), ("A", "2")], &[]), &[]).unwrap_err();
+        assert_eq!(dup.message.as_deref(), Some(DUPLICATE_TAG_KEYS));
+        let missing = check_tags(&request(&[("a", "1")], &["b"]), &[]).unwrap_err();
+        assert_eq!(missing.message.as_deref(), Some(TRANSITIVE_NOT_IN_TAGS));
+        let conflict =
+            check_tags(&request(&[("Project", "1")], &[]), &["project".into()]).unwrap_err();
+        assert_eq!(
+            (conflict.code.as_ref(), conflict.message.as_deref()),
+            ("InvalidParameterValue", Some(TRANSITIVE_CONFLICT))
+        );
+    }
 }

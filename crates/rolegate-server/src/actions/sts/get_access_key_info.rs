@@ -9,7 +9,10 @@ use crate::credentials::account_of_access_key;
 
 pub async fn handle(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
     let mut v = Validator::new(Service::Sts);
-    let key_id = v.required(params, "AccessKeyId", &model::sts::ACCESS_KEY_ID).unwrap_or_default().to_owned();
+    let key_id = v
+        .required(params, "AccessKeyId", &model::sts::ACCESS_KEY_ID)
+        .unwrap_or_default()
+        .to_owned();
     v.check()?;
     ctx.authorize("sts:GetAccessKeyInfo", "*")?;
     let account = match account_of_access_key(&key_id) {

@@ -26,10 +26,16 @@ pub async fn handle(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsE
         CallerKind::Root => SessionKind::Root,
         CallerKind::User => SessionKind::User,
         CallerKind::RoleSession | CallerKind::UserSession | CallerKind::RootSession => {
-            return Err(AwsError::access_denied("Cannot call GetSessionToken with session credentials"));
+            return Err(AwsError::access_denied(
+                "Cannot call GetSessionToken with session credentials",
+            ));
         }
         CallerKind::Service => {
-            return Err(AwsError::not_authorized(&caller.arn, "sts:GetSessionToken", "*"));
+            return Err(AwsError::not_authorized(
+                &caller.arn,
+                "sts:GetSessionToken",
+                "*",
+            ));
         }
     };
     let mfa = check_mfa(ctx, serial, code).await?;
@@ -46,15 +52,22 @@ pub async fn handle(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsE
         secret_access_key: String::new(),
         issued_at: now,
         expires_at: now + duration,
-        path: caller.arn.strip_prefix(&format!("arn:aws:iam::{}:user", caller.account.id)).and_then(|rest| {
-            user.as_deref().and_then(|name| rest.strip_suffix(name)).map(str::to_owned)
-        }),
+        path: caller
+            .arn
+            .strip_prefix(&format!("arn:aws:iam::{}:user", caller.account.id))
+            .and_then(|rest| {
+                user.as_deref()
+                    .and_then(|name| rest.strip_suffix(name))
+                    .map(str::to_owned)
+            }),
         role_name: None,
         role_id: None,
         session_name: None,
         user_name: user,
         user_id: (kind == SessionKind::User).then(|| caller.user_id.clone()),
-        session_policies: Vec::new(),
+        session_policy: None,
+        session_policy_arns: Vec::new(),
+        source_principal_arn: caller.arn.clone(),
         tags: Vec::new(),
         transitive_tag_keys: Vec::new(),
         source_identity: None,

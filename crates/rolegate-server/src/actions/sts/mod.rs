@@ -14,7 +14,8 @@ use crate::credentials::{Minted, totp_step};
 use rolegate_protocol::format_timestamp;
 
 /// AWS's texts for MFA failures in STS.
-const MFA_INVALID_CODE: &str = "MultiFactorAuthentication failed with invalid MFA one time pass code. ";
+const MFA_INVALID_CODE: &str =
+    "MultiFactorAuthentication failed with invalid MFA one time pass code. ";
 const MFA_BOTH_REQUIRED: &str =
     "MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.";
 
@@ -35,7 +36,11 @@ fn audit_credentials(minted: &Minted) -> Value {
 
 /// Checks `SerialNumber` + `TokenCode` against the caller's own virtual MFA device (each code
 /// accepted once). Returns whether MFA was proven (`false` when neither was given).
-async fn check_mfa(ctx: &Ctx<'_>, serial: Option<&str>, code: Option<&str>) -> Result<bool, AwsError> {
+async fn check_mfa(
+    ctx: &Ctx<'_>,
+    serial: Option<&str>,
+    code: Option<&str>,
+) -> Result<bool, AwsError> {
     let (serial, code) = match (serial, code) {
         (None, None) => return Ok(false),
         (Some(serial), Some(code)) => (serial, code),
@@ -59,8 +64,13 @@ async fn check_mfa(ctx: &Ctx<'_>, serial: Option<&str>, code: Option<&str>) -> R
         .sealer
         .open_secret(&device.seed_sealed, &device.serial_number)
         .map_err(|e| crate::respond::internal(&e))?;
-    let seed = crate::actions::iam::mfa::decode_seed(&seed).ok_or_else(invalid)?;
+    let seed = crate::credentials::decode_seed(&seed).ok_or_else(invalid)?;
     let step = totp_step(&seed, code, ctx.facts.now.unix_timestamp()).ok_or_else(invalid)?;
-    let fresh = ctx.state.store.use_mfa_step(serial, step).await.map_err(|e| crate::respond::internal(&e))?;
+    let fresh = ctx
+        .state
+        .store
+        .use_mfa_step(serial, step)
+        .await
+        .map_err(|e| crate::respond::internal(&e))?;
     if fresh { Ok(true) } else { Err(invalid()) }
 }

@@ -1,0 +1,237 @@
+"""STS through boto3 and the aws CLI: the seed scenarios and AssumeRole's rules and errors."""
+
+import time
+
+import pytest
+
+from conftest import (
+    ACCOUNT_A, ACCOUNT_B, ALICE, EC2, LAMBDA, MALLORY, NOPOLICY, ROOT_A, ROOT_B, VENDOR,
+    error_of, not_authorized, totp,
+)
+
+ROLE = f"arn:aws:iam::{ACCOUNT_A}:role/VendorAccess"
+VENDOR_ARN = f"arn:aws:iam::{ACCOUNT_B}:user/vendor"
+
+
+def assume(server, key, role=ROLE, **kwargs):
+    return server.sts(key).assume_role(RoleArn=role, RoleSessionName=kwargs.pop("session", "s1"), **kwargs)
+
+
+# --- Identity -----------------------------------------------------------------------------
+
+def test_caller_identity_of_root_and_user(server):
+    root = server.sts(ROOT_A).get_caller_identity()
+    assert (root["Account"], root["Arn"], root["UserId"]) == (ACCOUNT_A, f"arn:aws:iam::{ACCOUNT_A}:root", ACCOUNT_A)
+    user = server.sts(VENDOR).get_caller_identity()
+    assert user["Arn"] == VENDOR_ARN and user["UserId"].startswith("AIDA") and len(user["UserId"]) == 21
+
+
+# --- The seed: cross-account vendor access -------------------------------------------------
+
+def test_cross_account_assume_role_with_boto3(server):
+    out = assume(server, VENDOR, session="vendor-session")
+    creds = out["Credentials"]
+    assert creds["AccessKeyId"].startswith("ASIA") and len(creds["AccessKeyId"]) == 20
+    assert len(creds["SecretAccessKey"]) == 40
+    assert out["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{ACCOUNT_A}:assumed-role/VendorAccess/vendor-session"
+    assert out["AssumedRoleUser"]["AssumedRoleId"].startswith("AROA")
+    assert out["AssumedRoleUser"]["AssumedRoleId"].endswith(":vendor-session")
+    assert "PackedPolicySize" not in out
+    remaining = (creds["Expiration"].timestamp() - time.time())
+    assert 3500 < remaining <= 3600
+    me = server.session_client("sts", creds).get_caller_identity()
+    assert me == {**me, "Account": ACCOUNT_A, "Arn": out["AssumedRoleUser"]["Arn"], "UserId": out["AssumedRoleUser"]["AssumedRoleId"]}
+
+
+def test_cross_account_assume_role_with_the_aws_cli(server):
+    _, out, _ = server.aws(["sts", "assume-role", "--role-arn", ROLE, "--role-session-name", "cli"], VENDOR)
+    creds = out["Credentials"]
+    key = (creds["AccessKeyId"], creds["SecretAccessKey"])
+    _, me, _ = server.aws(["sts", "get-caller-identity"], key, token=creds["SessionToken"])
+    assert me["Arn"] == f"arn:aws:sts::{ACCOUNT_A}:assumed-role/VendorAccess/cli"
+    assert me["Account"] == ACCOUNT_A
+
+
+def test_session_carries_the_roles_permissions(server):
+    creds = assume(server, VENDOR)["Credentials"]
+    iam = server.session_client("iam", creds)
+    assert iam.get_role(RoleName="VendorAccess")["Role"]["RoleName"] == "VendorAccess"
+    code, status, message = error_of(iam.list_users)
+    assert (code, status) == ("AccessDenied", 403)
+    assert message == not_authorized(
+        f"arn:aws:sts::{ACCOUNT_A}:assumed-role/VendorAccess/s1", "iam:ListUsers", f"arn:aws:iam::{ACCOUNT_A}:user/*"
+    )
+
+
+def test_session_policy_narrows_the_session(server):
+    policy = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*"}]}'
+    out = assume(server, VENDOR, Policy=policy)
+    assert 0 < out["PackedPolicySize"] <= 100
+    iam = server.session_client("iam", out["Credentials"])
+    assert iam.list_roles()["Roles"]
+    code, status, _ = error_of(iam.get_role, RoleName="VendorAccess")
+    assert (code, status) == ("AccessDenied", 403)
+
+
+def test_cross_account_caller_needs_its_own_policy(server):
+    code, status, message = error_of(assume, server, NOPOLICY)
+    assert (code, status) == ("AccessDenied", 403)
+    assert message == not_authorized(f"arn:aws:iam::{ACCOUNT_B}:user/nopolicy", "sts:AssumeRole", ROLE)
+
+
+def test_missing_role_answers_like_a_denied_one(server):
+    missing = f"arn:aws:iam::{ACCOUNT_A}:role/DoesNotExist"
+    code, status, message = error_of(assume, server, VENDOR, role=missing)
+    assert (code, status, message) == ("AccessDenied", 403, not_authorized(VENDOR_ARN, "sts:AssumeRole", missing))
+
+
+def test_roots_cannot_assume_roles(server):
+    assert error_of(assume, server, ROOT_B) == ("AccessDenied", 403, "Roles may not be assumed by root accounts.")
+
+
+def test_explicit_deny_in_trust_policy(server):
+    role = f"arn:aws:iam::{ACCOUNT_A}:role/VendorDenyMallory"
+    code, status, message = error_of(assume, server, MALLORY, role=role)
+    assert (code, status) == ("AccessDenied", 403)
+    assert message == not_authorized(f"arn:aws:iam::{ACCOUNT_B}:user/mallory", "sts:AssumeRole", role)
+    assert assume(server, VENDOR, role=role)["AssumedRoleUser"]
+
+
+# --- ExternalId -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("external_id,allowed", [("vendor-secret-42", True), ("wrong-secret", False), (None, False)])
+def test_external_id(server, external_id, allowed):
+    role = f"arn:aws:iam::{ACCOUNT_A}:role/VendorExternalId"
+    kwargs = {"ExternalId": external_id} if external_id else {}
+    if allowed:
+        assert assume(server, VENDOR, role=role, **kwargs)["Credentials"]
+    else:
+        assert error_of(assume, server, VENDOR, role=role, **kwargs) == (
+            "AccessDenied", 403, not_authorized(VENDOR_ARN, "sts:AssumeRole", role))
+
+
+# --- Service principals -----------------------------------------------------------------------
+
+def test_service_trust_is_evaluated(server):
+    ec2_role = f"arn:aws:iam::{ACCOUNT_A}:role/Ec2Instance"
+    out = assume(server, EC2, role=ec2_role, session="i-0123456789abcdef0")
+    assert out["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{ACCOUNT_A}:assumed-role/Ec2Instance/i-0123456789abcdef0"
+    code, _, message = error_of(assume, server, LAMBDA, role=ec2_role)
+    assert (code, message) == ("AccessDenied", not_authorized("lambda.amazonaws.com", "sts:AssumeRole", ec2_role))
+    assert assume(server, LAMBDA, role=f"arn:aws:iam::{ACCOUNT_A}:role/LambdaExec")["Credentials"]
+    assert error_of(assume, server, VENDOR, role=ec2_role)[0] == "AccessDenied"
+
+
+def test_principal_org_id_condition(server):
+    role = f"arn:aws:iam::{ACCOUNT_A}:role/OrgOnly"
+    assert assume(server, ALICE, role=role)["Credentials"]
+    assert error_of(assume, server, VENDOR, role=role)[0] == "AccessDenied"
+
+
+# --- Durations and chaining -----------------------------------------------------------------------
+
+def test_duration_over_max_session_duration(server):
+    assert error_of(assume, server, VENDOR, DurationSeconds=7200) == (
+        "ValidationError", 400, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+
+
+def test_role_chaining_is_capped_at_one_hour(server):
+    creds = assume(server, VENDOR)["Credentials"]
+    sts = server.session_client("sts", creds)
+    target = f"arn:aws:iam::{ACCOUNT_A}:role/ChainTarget"
+    with pytest.raises(Exception) as raised:
+        sts.assume_role(RoleArn=target, RoleSessionName="chained", DurationSeconds=3601)
+    e = raised.value.response
+    assert (e["Error"]["Code"], e["ResponseMetadata"]["HTTPStatusCode"], e["Error"]["Message"]) == (
+        "ValidationError", 400,
+        "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
+    out = sts.assume_role(RoleArn=target, RoleSessionName="chained", DurationSeconds=3600)
+    assert out["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{ACCOUNT_A}:assumed-role/ChainTarget/chained"
+    # Not chained: the same role allows 12 hours to a user.
+    assert assume(server, ALICE, role=target, DurationSeconds=43200)["Credentials"]
+
+
+# --- Validation --------------------------------------------------------------------------------
+
+def test_model_validation_messages(server):
+    sts = server.sts(VENDOR, validate=False)
+    cases = [
+        (dict(RoleArn=ROLE, RoleSessionName="Session1:2"),
+         "1 validation error detected: Value 'Session1:2' at 'roleSessionName' failed to satisfy constraint: "
+         "Member must satisfy regular expression pattern: [\\w+=,.@-]*"),
+        (dict(RoleArn=ROLE, RoleSessionName="s" * 65),
+         f"1 validation error detected: Value '{'s' * 65}' at 'roleSessionName' failed to satisfy constraint: "
+         "Member must have length less than or equal to 64"),
+        (dict(RoleArn=ROLE, RoleSessionName="ok", DurationSeconds=43201),
+         "1 validation error detected: Value '43201' at 'durationSeconds' failed to satisfy constraint: "
+         "Member must have value less than or equal to 43200"),
+        (dict(RoleArn="nothing-valid-in-here", RoleSessionName="ok"), "nothing-valid-in-here is invalid"),
+    ]
+    for kwargs, message in cases:
+        assert error_of(sts.assume_role, **kwargs) == ("ValidationError", 400, message), kwargs
+
+
+# --- Session tags -------------------------------------------------------------------------------
+
+def test_session_tags_need_tag_session(server):
+    tags = [{"Key": "Project", "Value": "X"}]
+    out = assume(server, VENDOR, role=f"arn:aws:iam::{ACCOUNT_A}:role/VendorTagged", Tags=tags, TransitiveTagKeys=["Project"])
+    assert out["PackedPolicySize"] >= 1
+    assert error_of(assume, server, VENDOR, Tags=tags) == (
+        "AccessDenied", 403, not_authorized(VENDOR_ARN, "sts:TagSession", ROLE))
+
+
+def test_session_tag_rules(server):
+    role = f"arn:aws:iam::{ACCOUNT_A}:role/VendorTagged"
+    dup = [{"Key": "k", "Value": "1"}, {"Key": "K", "Value": "2"}]
+    assert error_of(assume, server, VENDOR, role=role, Tags=dup) == (
+        "InvalidParameterValue", 400, "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+    assert error_of(assume, server, VENDOR, role=role, Tags=[{"Key": "a", "Value": "1"}], TransitiveTagKeys=["b"]) == (
+        "InvalidParameterValue", 400, "The specified transitive tag key must be included in the requested tags.")
+
+
+# --- MFA ------------------------------------------------------------------------------------------
+
+def test_mfa_code_is_checked_and_used_once(server):
+    iam = server.iam(ALICE)
+    device = iam.create_virtual_mfa_device(VirtualMFADeviceName="alice-phone")["VirtualMFADevice"]
+    serial, seed = device["SerialNumber"], device["Base32StringSeed"].decode()
+    assert serial == f"arn:aws:iam::{ACCOUNT_A}:mfa/alice-phone"
+    now = time.time()
+    iam.enable_mfa_device(UserName="alice", SerialNumber=serial,
+                          AuthenticationCode1=totp(seed, now, -1), AuthenticationCode2=totp(seed, now))
+    listed = iam.list_mfa_devices(UserName="alice")["MFADevices"]
+    assert [d["SerialNumber"] for d in listed] == [serial]
+
+    role = f"arn:aws:iam::{ACCOUNT_A}:role/NeedsMfa"
+    alice_arn = f"arn:aws:iam::{ACCOUNT_A}:user/alice"
+    assert error_of(assume, server, ALICE, role=role) == (
+        "AccessDenied", 403, not_authorized(alice_arn, "sts:AssumeRole", role))
+    # The enabling codes are spent; wait for the next step if needed.
+    code = totp(seed, time.time(), 1)
+    out = assume(server, ALICE, role=role, SerialNumber=serial, TokenCode=code)
+    assert out["AssumedRoleUser"]["Arn"].endswith("assumed-role/NeedsMfa/s1")
+    assert error_of(assume, server, ALICE, role=role, SerialNumber=serial, TokenCode=code) == (
+        "AccessDenied", 403, "MultiFactorAuthentication failed with invalid MFA one time pass code. ")
+
+
+# --- GetSessionToken and GetAccessKeyInfo -------------------------------------------------------------
+
+def test_get_session_token(server):
+    creds = server.sts(ALICE).get_session_token(DurationSeconds=900)["Credentials"]
+    sts = server.session_client("sts", creds)
+    assert sts.get_caller_identity()["Arn"] == f"arn:aws:iam::{ACCOUNT_A}:user/alice"
+    assert error_of(sts.get_session_token) == ("AccessDenied", 403, "Cannot call GetSessionToken with session credentials")
+    # Not role chaining: a GetSessionToken session may ask for more than an hour.
+    out = sts.assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT_A}:role/ChainTarget", RoleSessionName="gst", DurationSeconds=7200)
+    assert out["Credentials"]
+
+
+def test_get_access_key_info_reads_the_account_from_the_key(server):
+    iam = server.iam(ROOT_A)
+    iam.create_user(UserName="keyinfo")
+    key = iam.create_access_key(UserName="keyinfo")["AccessKey"]
+    assert key["AccessKeyId"].startswith("AKIA")
+    assert server.sts(ROOT_B).get_access_key_info(AccessKeyId=key["AccessKeyId"])["Account"] == ACCOUNT_A
+    creds = assume(server, VENDOR)["Credentials"]
+    assert server.sts(ROOT_B).get_access_key_info(AccessKeyId=creds["AccessKeyId"])["Account"] == ACCOUNT_A

@@ -1,0 +1,138 @@
+"""The wire: SigV4 failures, tokens (tampered, expired), unknown actions, presigned GET,
+the audit log, and a restart that keeps state and sessions."""
+
+import base64
+import datetime
+import json
+import urllib.error
+import urllib.request
+
+from conftest import ACCOUNT_A, ROOT_A, VENDOR, error_of
+
+ROLE = f"arn:aws:iam::{ACCOUNT_A}:role/VendorAccess"
+IDENTITY = {"Action": "GetCallerIdentity", "Version": "2011-06-15"}
+
+
+def error_parts(body):
+    def tag(name):
+        start = body.index(f"<{name}>") + len(name) + 2
+        return body[start:body.index(f"</{name}>")]
+    return tag("Code"), tag("Message")
+
+
+def session(server):
+    return server.sts(VENDOR).assume_role(RoleArn=ROLE, RoleSessionName="wire")["Credentials"]
+
+
+def test_unsigned_request(server):
+    request = urllib.request.Request(server.url + "/", data=b"Action=GetCallerIdentity&Version=2011-06-15", method="POST")
+    try:
+        urllib.request.urlopen(request, timeout=5)
+        raise AssertionError("unsigned request accepted")
+    except urllib.error.HTTPError as e:
+        body = e.read().decode()
+        assert e.code == 403
+        assert error_parts(body) == ("MissingAuthenticationToken", "Request is missing Authentication Token")
+        assert e.headers["x-amzn-RequestId"] and "<RequestId>" in body
+
+
+def test_wrong_secret_and_unknown_key(server):
+    status, body = server.signed(IDENTITY, (VENDOR[0], "not-the-secret"))
+    assert status == 403
+    assert error_parts(body) == ("SignatureDoesNotMatch",
+        "The request signature we calculated does not match the signature you provided. Check your AWS Secret "
+        "Access Key and signing method. Consult the service documentation for details.")
+    status, body = server.signed(IDENTITY, ("AKIAUNKNOWN000000000", "x"))
+    assert (status, error_parts(body)) == (403, ("InvalidClientTokenId", "The security token included in the request is invalid."))
+
+
+def test_request_time_outside_the_window(server):
+    old = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=20)
+    status, body = server.signed(IDENTITY, VENDOR, when=old)
+    code, message = error_parts(body)
+    assert (status, code) == (403, "SignatureDoesNotMatch")
+    assert message.startswith("Signature expired: ") and message.endswith(" - 15 min.)")
+
+
+def test_tampered_session_token(server):
+    creds = session(server)
+    key = (creds["AccessKeyId"], creds["SecretAccessKey"])
+    raw = bytearray(base64.b64decode(creds["SessionToken"]))
+    for index in (0, len(raw) // 2, len(raw) - 1):
+        changed = bytearray(raw)
+        changed[index] ^= 0x01
+        token = base64.b64encode(bytes(changed)).decode()
+        status, body = server.signed(IDENTITY, key, token=token)
+        assert (status, error_parts(body)) == (403, ("InvalidClientTokenId", "The security token included in the request is invalid.")), index
+    # A valid token presented with another session's key id is refused too.
+    other = session(server)
+    status, body = server.signed(IDENTITY, (other["AccessKeyId"], other["SecretAccessKey"]), token=creds["SessionToken"])
+    assert status == 403 and error_parts(body)[0] == "InvalidClientTokenId"
+    status, _ = server.signed(IDENTITY, key, token=creds["SessionToken"])
+    assert status == 200
+
+
+def test_unknown_action_and_version(server):
+    status, body = server.signed({"Action": "NoSuchThing", "Version": "2011-06-15"}, VENDOR)
+    assert (status, error_parts(body)) == (400, ("InvalidAction", "Could not find operation NoSuchThing for version 2011-06-15"))
+    # IAM actions are not STS actions: the signing service picks the table.
+    status, body = server.signed({"Action": "CreateRole", "Version": "2011-06-15"}, VENDOR)
+    assert (status, error_parts(body)) == (400, ("InvalidAction", "Could not find operation CreateRole for version 2011-06-15"))
+
+
+def test_missing_required_parameter(server):
+    status, body = server.signed({"Action": "AssumeRole", "Version": "2011-06-15", "RoleSessionName": "x1"}, VENDOR)
+    assert status == 400
+    assert error_parts(body) == ("ValidationError",
+        "1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null")
+
+
+def test_presigned_get_caller_identity(server):
+    # Signed for GET, as EKS-style identity tokens are (botocore otherwise signs the model's POST).
+    url = server.sts(VENDOR).generate_presigned_url("get_caller_identity", ExpiresIn=300, HttpMethod="GET")
+    with urllib.request.urlopen(url, timeout=5) as r:
+        body = r.read().decode()
+    assert r.status == 200 and "<Arn>arn:aws:iam::444455556666:user/vendor</Arn>" in body
+
+
+def test_every_call_is_audited(server):
+    server.sts(VENDOR).get_caller_identity()
+    error_of(server.sts(VENDOR).assume_role, RoleArn=f"arn:aws:iam::{ACCOUNT_A}:role/Ec2Instance", RoleSessionName="audited")
+    lines = [json.loads(line) for line in (server.data_dir / "audit.jsonl").read_text().splitlines()]
+    denied = [e for e in lines if e["eventName"] == "AssumeRole" and e["requestParameters"]
+              and e["requestParameters"].get("roleSessionName") == "audited"]
+    assert denied, "denied AssumeRole not audited"
+    event = denied[-1]
+    assert event["errorCode"] == "AccessDenied" and event["eventSource"] == "sts.amazonaws.com"
+    assert event["userIdentity"]["arn"] == "arn:aws:iam::444455556666:user/vendor"
+    assert event["authorization"][0]["decision"] == "ImplicitlyDenied"
+    allowed = [e for e in lines if e["eventName"] == "AssumeRole" and not e.get("errorCode")]
+    assert allowed and "secretAccessKey" not in json.dumps(allowed[-1])
+    assert "sessionToken" not in json.dumps(allowed[-1])
+
+
+def test_restart_keeps_state_and_sessions(fresh_server):
+    fresh_server.start()
+    iam = fresh_server.iam(ROOT_A)
+    iam.create_role(RoleName="Survivor", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "sts:AssumeRole"}]}))
+    creds = fresh_server.sts(VENDOR).assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT_A}:role/Survivor", RoleSessionName="before")["Credentials"]
+    fresh_server.stop()
+    fresh_server.start()  # same data dir, bootstrap applied again (idempotent)
+    assert fresh_server.iam(ROOT_A).get_role(RoleName="Survivor")["Role"]["RoleName"] == "Survivor"
+    me = fresh_server.session_client("sts", creds).get_caller_identity()
+    assert me["Arn"] == f"arn:aws:sts::{ACCOUNT_A}:assumed-role/Survivor/before"
+    assert (fresh_server.data_dir / "keyring").stat().st_mode & 0o777 == 0o600
+
+
+def test_expired_session(fresh_server):
+    fresh_server.start()
+    creds = fresh_server.sts(VENDOR).assume_role(RoleArn=ROLE, RoleSessionName="short", DurationSeconds=900)["Credentials"]
+    fresh_server.stop()
+    # The same server 20 minutes later; requests are signed at that time too.
+    fresh_server.start(extra_env={"ROLEGATE_TEST_CLOCK_OFFSET": "1200"})
+    later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=1200)
+    status, body = fresh_server.signed(IDENTITY, (creds["AccessKeyId"], creds["SecretAccessKey"]),
+                                       token=creds["SessionToken"], when=later)
+    assert (status, error_parts(body)) == (403, ("ExpiredToken", "The security token included in the request is expired"))

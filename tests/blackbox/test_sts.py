@@ -190,6 +190,19 @@ def test_session_tag_rules(server):
         "InvalidParameterValue", 400, "The specified transitive tag key must be included in the requested tags.")
 
 
+def test_transitive_tags_cannot_be_overridden_when_chaining(server):
+    first = assume(server, VENDOR, role=f"arn:aws:iam::{ACCOUNT_A}:role/VendorTagged",
+                   Tags=[{"Key": "Project", "Value": "X"}], TransitiveTagKeys=["Project"])
+    sts = server.session_client("sts", first["Credentials"])
+    target = f"arn:aws:iam::{ACCOUNT_A}:role/ChainTagged"
+    assert error_of(sts.assume_role, RoleArn=target, RoleSessionName="c1", Tags=[{"Key": "project", "Value": "Y"}]) == (
+        "InvalidParameterValue", 400,
+        "One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key "
+        "from the calling session.")
+    chained = sts.assume_role(RoleArn=target, RoleSessionName="c1", Tags=[{"Key": "Stage", "Value": "2"}])
+    assert chained["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{ACCOUNT_A}:assumed-role/ChainTagged/c1"
+
+
 # --- MFA ------------------------------------------------------------------------------------------
 
 def test_mfa_code_is_checked_and_used_once(server):

@@ -18,7 +18,10 @@ fn corpus_texts() -> Vec<String> {
         .unwrap_or_default();
     paths.retain(|p| p.file_name().is_some_and(|n| n != "manifest.json"));
     paths.sort();
-    paths.iter().filter_map(|p| std::fs::read_to_string(p).ok()).collect()
+    paths
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect()
 }
 
 fn ten_thousand() -> Vec<String> {
@@ -28,7 +31,10 @@ fn ten_thousand() -> Vec<String> {
             let text = &base[i % base.len()];
             text.replace("acme", &format!("acme{i}"))
                 .replace("mygroup", &format!("group{i}"))
-                .replace("999988887777", &format!("{:012}", 200_000_000_000u64 + i as u64))
+                .replace(
+                    "999988887777",
+                    &format!("{:012}", 200_000_000_000u64 + i as u64),
+                )
                 .replace("vendor", &format!("vendor{i}"))
         })
         .collect()
@@ -54,7 +60,10 @@ fn fifty_statements() -> String {
             ),
         })
         .collect();
-    format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, statements.join(","))
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+        statements.join(",")
+    )
 }
 
 fn bench(c: &mut Criterion) {

@@ -5,7 +5,9 @@
 //! The entries' cubes are exact: a request is admitted by the engine iff some entry's cubes
 //! contain it (`tests/properties.rs` checks this on random requests).
 
-use rolegate_policy::ast::{Effect, Principal, PrincipalBlock, PrincipalEntry, PrincipalKind, Statement};
+use rolegate_policy::ast::{
+    Effect, Principal, PrincipalBlock, PrincipalEntry, PrincipalKind, Statement,
+};
 use rolegate_policy::{PolicyDecision, Request};
 use serde::Serialize;
 
@@ -56,21 +58,32 @@ impl AdmittedSet {
 }
 
 /// A copy of `statement` that names only one principal value (or the whole block if negated).
-pub(crate) fn narrowed(statement: &Statement, kind: Option<PrincipalKind>, value: &str) -> Statement {
+pub(crate) fn narrowed(
+    statement: &Statement,
+    kind: Option<PrincipalKind>,
+    value: &str,
+) -> Statement {
     let mut s = statement.clone();
-    if let (Some(kind), Some(block)) = (kind, &statement.principal) {
-        if !block.negated {
-            s.principal = Some(PrincipalBlock {
-                negated: false,
-                principal: Principal::Specified(vec![PrincipalEntry { kind, values: vec![value.to_owned()] }]),
-            });
-        }
+    if let (Some(kind), Some(block)) = (kind, &statement.principal)
+        && !block.negated
+    {
+        s.principal = Some(PrincipalBlock {
+            negated: false,
+            principal: Principal::Specified(vec![PrincipalEntry {
+                kind,
+                values: vec![value.to_owned()],
+            }]),
+        });
     }
     s
 }
 
 /// The (statement, principal label, cubes) parts of what `policy` admits.
-pub(crate) fn parts(space: &Space, policy: &TrustPolicy) -> Vec<(usize, Option<PrincipalKind>, String, CubeSet, Vec<usize>)> {
+/// One part of an admitted set: (Allow statement, principal kind, principal value, the exact
+/// language left after Deny statements, the Deny statements that carved it).
+pub(crate) type Part = (usize, Option<PrincipalKind>, String, CubeSet, Vec<usize>);
+
+pub(crate) fn parts(space: &Space, policy: &TrustPolicy) -> Vec<Part> {
     let compiled = space.compile(policy);
     let mut out = Vec::new();
     for (index, statement) in policy.statements() {
@@ -79,7 +92,10 @@ pub(crate) fn parts(space: &Space, policy: &TrustPolicy) -> Vec<(usize, Option<P
         }
         let labels: Vec<(Option<PrincipalKind>, String)> = match &statement.principal {
             Some(block) if block.negated => vec![(None, "NotPrincipal".to_owned())],
-            _ => principal_values(statement).into_iter().map(|(k, v)| (k, v.to_owned())).collect(),
+            _ => principal_values(statement)
+                .into_iter()
+                .map(|(k, v)| (k, v.to_owned()))
+                .collect(),
         };
         for (kind, value) in labels {
             let cubes = space.statement_cubes(&narrowed(statement, kind, &value));
@@ -87,7 +103,10 @@ pub(crate) fn parts(space: &Space, policy: &TrustPolicy) -> Vec<(usize, Option<P
             let mut carved = Vec::new();
             for (deny_index, deny) in &compiled.denies {
                 let next = remaining.minus(deny, space);
-                let overlaps = remaining.cubes.iter().any(|c| deny.cubes.iter().any(|d| c.intersect(d).is_some()));
+                let overlaps = remaining
+                    .cubes
+                    .iter()
+                    .any(|c| deny.cubes.iter().any(|d| c.intersect(d).is_some()));
                 if overlaps {
                     carved.push(*deny_index);
                 }
@@ -108,20 +127,35 @@ pub fn who_can_assume(policy: &TrustPolicy, options: &LintOptions) -> AdmittedSe
         if cubes.cubes.is_empty() {
             continue;
         }
-        let Some(statement) = policy.document().statements.get(index) else { continue };
+        let Some(statement) = policy.document().statements.get(index) else {
+            continue;
+        };
         let hints = Hints::default();
         let witness = cubes.cubes.iter().find_map(|cube| {
-            find(&space, cube, &hints, &mut |w: &Witness| w.decision(policy, &role) == PolicyDecision::Allow)
+            find(&space, cube, &hints, &mut |w: &Witness| {
+                w.decision(policy, &role) == PolicyDecision::Allow
+            })
         });
         let actions = TRUST_ACTIONS
             .iter()
-            .filter(|a| cubes.cubes.iter().any(|c| c.key(ACTION_KEY).is_none_or(|k| k.all.accepts(a))))
+            .filter(|a| {
+                cubes
+                    .cubes
+                    .iter()
+                    .any(|c| c.key(ACTION_KEY).is_none_or(|k| k.all.accepts(a)))
+            })
             .map(|a| (*a).to_owned())
             .collect();
         entries.push(Entry {
             statement: index,
             principal_kind: kind.map_or_else(
-                || if value == "NotPrincipal" { "NotPrincipal".to_owned() } else { "*".to_owned() },
+                || {
+                    if value == "NotPrincipal" {
+                        "NotPrincipal".to_owned()
+                    } else {
+                        "*".to_owned()
+                    }
+                },
                 |k| k.as_str().to_owned(),
             ),
             scope: scope(kind, &value),
@@ -133,14 +167,19 @@ pub fn who_can_assume(policy: &TrustPolicy, options: &LintOptions) -> AdmittedSe
             cubes,
         });
     }
-    AdmittedSet { source: policy.source.clone(), entries }
+    AdmittedSet {
+        source: policy.source.clone(),
+        entries,
+    }
 }
 
 /// What an entry is about: an account, an issuer or a service.
 pub fn scope(kind: Option<PrincipalKind>, value: &str) -> String {
     match kind {
         Some(PrincipalKind::Aws) if value == "*" => "any AWS account".to_owned(),
-        Some(PrincipalKind::Aws) if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) => {
+        Some(PrincipalKind::Aws)
+            if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) =>
+        {
             format!("account {value}")
         }
         Some(PrincipalKind::Aws) => match arn_account(value) {
@@ -163,5 +202,9 @@ pub fn scope(kind: Option<PrincipalKind>, value: &str) -> String {
 
 /// A statement's conditions, one line each: `StringLike token…:sub ∈ [repo:acme/*]`.
 pub fn describe_conditions(statement: &Statement) -> Vec<String> {
-    statement.conditions.iter().map(|c| format!("{} {} = [{}]", c.operator, c.key, c.values.join(", "))).collect()
+    statement
+        .conditions
+        .iter()
+        .map(|c| format!("{} {} = [{}]", c.operator, c.key, c.values.join(", ")))
+        .collect()
 }

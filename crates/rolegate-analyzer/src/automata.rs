@@ -49,12 +49,16 @@ pub struct CharSet {
 impl CharSet {
     /// Every character.
     pub fn any() -> Self {
-        Self { ranges: vec![(0, CODE_END - 1)] }
+        Self {
+            ranges: vec![(0, CODE_END - 1)],
+        }
     }
 
     /// Exactly one character.
     pub fn single(c: char) -> Self {
-        Self { ranges: vec![(c as u32, c as u32)] }
+        Self {
+            ranges: vec![(c as u32, c as u32)],
+        }
     }
 
     /// Several characters.
@@ -64,7 +68,11 @@ impl CharSet {
 
     /// A character compared without case (ASCII and simple Unicode case pairs).
     pub fn ignoring_case(c: char) -> Self {
-        Self::of(c.to_lowercase().chain(c.to_uppercase()).chain(std::iter::once(c)))
+        Self::of(
+            c.to_lowercase()
+                .chain(c.to_uppercase())
+                .chain(std::iter::once(c)),
+        )
     }
 
     /// Parses a class such as `A-Za-z0-9._-` (a `-` first or last is literal).
@@ -177,16 +185,25 @@ impl Alphabet {
             if let Some(rep) = representative(start, end) {
                 starts.push(start);
                 reps.push(rep);
-            } else if start >= 0xD800 && start < 0xE000 {
+            } else if (0xD800..0xE000).contains(&start) {
                 // Surrogates are not characters; keep the interval so lookups stay total.
                 starts.push(start);
                 reps.push('\u{FFFD}');
             }
         }
-        let mut preferred: Vec<usize> =
-            (0..reps.len()).filter(|&s| starts.get(s).is_some_and(|&c| !(0xD800..0xE000).contains(&c))).collect();
+        let mut preferred: Vec<usize> = (0..reps.len())
+            .filter(|&s| {
+                starts
+                    .get(s)
+                    .is_some_and(|&c| !(0xD800..0xE000).contains(&c))
+            })
+            .collect();
         preferred.sort_by_key(|&s| reps.get(s).map_or(u8::MAX, |&c| niceness(c)));
-        Arc::new(Self { starts, reps, preferred })
+        Arc::new(Self {
+            starts,
+            reps,
+            preferred,
+        })
     }
 
     /// The number of character classes.
@@ -205,7 +222,9 @@ impl Alphabet {
     }
 
     fn symbol_of(&self, code: u32) -> usize {
-        self.starts.partition_point(|&s| s <= code).saturating_sub(1)
+        self.starts
+            .partition_point(|&s| s <= code)
+            .saturating_sub(1)
     }
 
     fn same(&self, other: &Self) -> bool {
@@ -263,10 +282,10 @@ impl Dfa {
         let closure = |set: &mut Vec<(usize, usize)>| {
             let mut i = 0;
             while let Some(&(alt, pos)) = set.get(i) {
-                if let Some(Piece::Many(_)) = alternatives.get(alt).and_then(|p| p.get(pos)) {
-                    if !set.contains(&(alt, pos + 1)) {
-                        set.push((alt, pos + 1));
-                    }
+                if let Some(Piece::Many(_)) = alternatives.get(alt).and_then(|p| p.get(pos))
+                    && !set.contains(&(alt, pos + 1))
+                {
+                    set.push((alt, pos + 1));
                 }
                 i += 1;
             }
@@ -281,17 +300,25 @@ impl Dfa {
                     .iter()
                     .map(|piece| {
                         let (Piece::One(set) | Piece::Many(set)) = piece;
-                        (0..width).map(|symbol| set.contains(alphabet.rep(symbol) as u32)).collect()
+                        (0..width)
+                            .map(|symbol| set.contains(alphabet.rep(symbol) as u32))
+                            .collect()
                     })
                     .collect()
             })
             .collect();
         let takes = |alt: usize, pos: usize, symbol: usize| {
-            accepts.get(alt).and_then(|a| a.get(pos)).and_then(|p| p.get(symbol)).copied().unwrap_or(false)
+            accepts
+                .get(alt)
+                .and_then(|a| a.get(pos))
+                .and_then(|p| p.get(symbol))
+                .copied()
+                .unwrap_or(false)
         };
         let mut start: Vec<(usize, usize)> = (0..alternatives.len()).map(|a| (a, 0)).collect();
         closure(&mut start);
-        let mut index: HashMap<Vec<(usize, usize)>, u32, BuildHasherDefault<QuickHasher>> = HashMap::default();
+        let mut index: HashMap<Vec<(usize, usize)>, u32, BuildHasherDefault<QuickHasher>> =
+            HashMap::default();
         let mut queue = VecDeque::new();
         let mut states: Vec<Vec<(usize, usize)>> = Vec::new();
         index.insert(start.clone(), 0);
@@ -308,7 +335,9 @@ impl Dfa {
                 let mut target = Vec::new();
                 for &(alt, pos) in &set {
                     match alternatives.get(alt).and_then(|p| p.get(pos)) {
-                        Some(Piece::One(_)) if takes(alt, pos, symbol) => target.push((alt, pos + 1)),
+                        Some(Piece::One(_)) if takes(alt, pos, symbol) => {
+                            target.push((alt, pos + 1))
+                        }
                         Some(Piece::Many(_)) if takes(alt, pos, symbol) => target.push((alt, pos)),
                         _ => {}
                     }
@@ -327,7 +356,12 @@ impl Dfa {
                 next.push(id);
             }
         }
-        Self { alphabet: Arc::clone(alphabet), next, accept }.pruned()
+        Self {
+            alphabet: Arc::clone(alphabet),
+            next,
+            accept,
+        }
+        .pruned()
     }
 
     /// The language of one pattern.
@@ -355,7 +389,9 @@ impl Dfa {
     }
 
     fn step(&self, state: usize, symbol: usize) -> usize {
-        self.next.get(state * self.alphabet.len() + symbol).map_or(0, |&s| s as usize)
+        self.next
+            .get(state * self.alphabet.len() + symbol)
+            .map_or(0, |&s| s as usize)
     }
 
     /// Whether `text` is in the language.
@@ -394,14 +430,24 @@ impl Dfa {
     fn product(&self, other: &Self, keep: impl Fn(bool, bool) -> bool) -> Self {
         // Over the common refinement of both alphabets; each operand reads a merged symbol as the
         // class containing it, looked up once per symbol (no table is rewritten).
-        let alphabet = if Arc::ptr_eq(&self.alphabet, &other.alphabet) || self.alphabet.same(&other.alphabet) {
+        let alphabet = if Arc::ptr_eq(&self.alphabet, &other.alphabet)
+            || self.alphabet.same(&other.alphabet)
+        {
             Arc::clone(&self.alphabet)
         } else {
             Alphabet::merge(&self.alphabet, &other.alphabet)
         };
         let width = alphabet.len();
-        let mine: Vec<usize> = alphabet.starts.iter().map(|&c| self.alphabet.symbol_of(c)).collect();
-        let theirs: Vec<usize> = alphabet.starts.iter().map(|&c| other.alphabet.symbol_of(c)).collect();
+        let mine: Vec<usize> = alphabet
+            .starts
+            .iter()
+            .map(|&c| self.alphabet.symbol_of(c))
+            .collect();
+        let theirs: Vec<usize> = alphabet
+            .starts
+            .iter()
+            .map(|&c| other.alphabet.symbol_of(c))
+            .collect();
         let other_states = other.states();
         // Pair (a, b) is slot a * |other| + b of a dense table: products stay small.
         let mut index: Vec<u32> = vec![u32::MAX; self.states() * other_states];
@@ -434,7 +480,12 @@ impl Dfa {
             i += 1;
         }
         let _ = width;
-        Self { alphabet, next, accept }.pruned()
+        Self {
+            alphabet,
+            next,
+            accept,
+        }
+        .pruned()
     }
 
     /// Whether the language is empty.
@@ -477,14 +528,14 @@ impl Dfa {
             }
             for &symbol in &self.alphabet.preferred {
                 let target = self.step(state, symbol);
-                if let Some(s) = seen.get_mut(target) {
-                    if !*s {
-                        *s = true;
-                        if let Some(p) = parent.get_mut(target) {
-                            *p = Some((state, symbol));
-                        }
-                        queue.push_back(target);
+                if let Some(s) = seen.get_mut(target)
+                    && !*s
+                {
+                    *s = true;
+                    if let Some(p) = parent.get_mut(target) {
+                        *p = Some((state, symbol));
                     }
+                    queue.push_back(target);
                 }
             }
         }
@@ -575,16 +626,18 @@ impl Dfa {
             }
         }
         let mut live: Vec<bool> = self.accept.clone();
-        let mut stack: Vec<usize> = (0..n).filter(|&s| live.get(s).copied().unwrap_or(false)).collect();
+        let mut stack: Vec<usize> = (0..n)
+            .filter(|&s| live.get(s).copied().unwrap_or(false))
+            .collect();
         while let Some(t) = stack.pop() {
             let from = degree.get(t).copied().unwrap_or(0) as usize;
             let to = degree.get(t + 1).copied().unwrap_or(0) as usize;
             for &s in sources.get(from..to).unwrap_or(&[]) {
-                if let Some(l) = live.get_mut(s as usize) {
-                    if !*l {
-                        *l = true;
-                        stack.push(s as usize);
-                    }
+                if let Some(l) = live.get_mut(s as usize)
+                    && !*l
+                {
+                    *l = true;
+                    stack.push(s as usize);
                 }
             }
         }
@@ -648,7 +701,11 @@ impl Dfa {
             }
             i += 1;
         }
-        Self { alphabet: self.alphabet, next, accept }
+        Self {
+            alphabet: self.alphabet,
+            next,
+            accept,
+        }
     }
 
     /// Moore's partition refinement: the smallest equivalent automaton. Signatures are compared
@@ -658,7 +715,11 @@ impl Dfa {
         let width = self.alphabet.len();
         let row = width + 1;
         let mut class: Vec<u32> = self.accept.iter().map(|&a| u32::from(a)).collect();
-        let mut count = if self.accept.iter().any(|&a| a) && self.accept.iter().any(|&a| !a) { 2 } else { 1 };
+        let mut count = if self.accept.iter().any(|&a| a) && self.accept.iter().any(|&a| !a) {
+            2
+        } else {
+            1
+        };
         let mut signature = vec![0u32; n * row];
         let mut order: Vec<usize> = (0..n).collect();
         loop {
@@ -677,10 +738,10 @@ impl Dfa {
             let mut next_id = 0u32;
             let mut previous: Option<usize> = None;
             for &state in &order {
-                if let Some(p) = previous {
-                    if rows(p) != rows(state) {
-                        next_id += 1;
-                    }
+                if let Some(p) = previous
+                    && rows(p) != rows(state)
+                {
+                    next_id += 1;
                 }
                 if let Some(r) = refined.get_mut(state) {
                     *r = next_id;
@@ -724,7 +785,11 @@ impl Dfa {
                 next.push(renumber.get(c).copied().unwrap_or(0));
             }
         }
-        Self { alphabet: self.alphabet, next, accept }
+        Self {
+            alphabet: self.alphabet,
+            next,
+            accept,
+        }
     }
 }
 
@@ -811,8 +876,13 @@ mod tests {
 
     #[test]
     fn classes_and_non_ascii() {
-        let d = Dfa::from_pieces(&vec![Piece::One(CharSet::parse_class("a-z0-9-")), Piece::Many(CharSet::parse_class("a-z0-9-"))]);
-        assert!(d.accepts("kube-system") && !d.accepts("Kube") && !d.accepts("") && !d.accepts("é"));
+        let d = Dfa::from_pieces(&vec![
+            Piece::One(CharSet::parse_class("a-z0-9-")),
+            Piece::Many(CharSet::parse_class("a-z0-9-")),
+        ]);
+        assert!(
+            d.accepts("kube-system") && !d.accepts("Kube") && !d.accepts("") && !d.accepts("é")
+        );
         assert!(d.complement().accepts("é"));
     }
 }

@@ -14,7 +14,9 @@ use rolegate_policy::wildcard::Pattern;
 
 use crate::automata::{CharSet, Dfa, Piece, Pieces, glob_pieces, literal_pieces};
 use crate::model::{TrustPolicy, principal_values};
-use crate::symbolic::{ACTION_KEY, Cube, CubeSet, KeyConstraint, OpaqueAtom, PRINCIPAL_ID_KEY, PRINCIPAL_KEY, Universe};
+use crate::symbolic::{
+    ACTION_KEY, Cube, CubeSet, KeyConstraint, OpaqueAtom, PRINCIPAL_ID_KEY, PRINCIPAL_KEY, Universe,
+};
 
 /// The actions a trust policy can grant, in AWS's spelling.
 pub const TRUST_ACTIONS: [&str; 6] = [
@@ -27,8 +29,12 @@ pub const TRUST_ACTIONS: [&str; 6] = [
 ];
 
 /// Web identity providers named by DNS name (the engine's list, `principal.rs`).
-pub const WEB_IDENTITY_PROVIDERS: [&str; 4] =
-    ["cognito-identity.amazonaws.com", "accounts.google.com", "www.amazon.com", "graph.facebook.com"];
+pub const WEB_IDENTITY_PROVIDERS: [&str; 4] = [
+    "cognito-identity.amazonaws.com",
+    "accounts.google.com",
+    "www.amazon.com",
+    "graph.facebook.com",
+];
 
 /// Condition keys that carry lists.
 pub fn is_multi_valued(key_lower: &str) -> bool {
@@ -58,7 +64,10 @@ fn ascii_ci(text: &str) -> Pieces {
     text.chars()
         .map(|c| {
             if c.is_ascii_alphabetic() {
-                Piece::One(CharSet::of([c.to_ascii_lowercase(), c.to_ascii_uppercase()]))
+                Piece::One(CharSet::of([
+                    c.to_ascii_lowercase(),
+                    c.to_ascii_uppercase(),
+                ]))
             } else {
                 Piece::One(CharSet::single(c))
             }
@@ -74,7 +83,15 @@ fn many(set: CharSet) -> Pieces {
 
 /// `arn:PARTITION:SERVICE:REGION:ACCOUNT:` with each part a pattern.
 fn arn_head(partition: &Pieces, service: &str, account: &Pieces) -> Pieces {
-    cat(&[lit("arn:"), partition.clone(), lit(&format!(":{service}:")), many(non_colon()), lit(":"), account.clone(), lit(":")])
+    cat(&[
+        lit("arn:"),
+        partition.clone(),
+        lit(&format!(":{service}:")),
+        many(non_colon()),
+        lit(":"),
+        account.clone(),
+        lit(":"),
+    ])
 }
 
 /// The pieces of an `Arn*` condition value (the engine's `arn_pattern`): wildcards stay inside
@@ -101,7 +118,11 @@ fn arn_pattern_pieces(pattern: &str) -> Pieces {
             pieces.push(Piece::One(CharSet::single(':')));
         }
         let last = i + 1 == n;
-        let set = if last && (open_ended || n == 6) { any() } else { non_colon() };
+        let set = if last && (open_ended || n == 6) {
+            any()
+        } else {
+            non_colon()
+        };
         for c in segment.chars() {
             pieces.push(match c {
                 '*' => Piece::Many(set.clone()),
@@ -115,7 +136,9 @@ fn arn_pattern_pieces(pattern: &str) -> Pieces {
 
 /// A 12-digit account id.
 pub fn account_pieces() -> Pieces {
-    (0..12).map(|_| Piece::One(CharSet::parse_class("0-9"))).collect()
+    (0..12)
+        .map(|_| Piece::One(CharSet::parse_class("0-9")))
+        .collect()
 }
 
 /// Principals `{"AWS": "*"}` and account/role values can name: account root, users, roles, role
@@ -125,15 +148,26 @@ fn aws_principal_shapes() -> Vec<Pieces> {
 }
 
 fn service_shapes() -> Vec<Pieces> {
-    vec![cat(&[many(any()), lit(".amazonaws.com")]), cat(&[many(any()), lit(".amazonaws.com.cn")])]
+    vec![
+        cat(&[many(any()), lit(".amazonaws.com")]),
+        cat(&[many(any()), lit(".amazonaws.com.cn")]),
+    ]
 }
 
 fn federated_shapes() -> Vec<Pieces> {
     let p = many(non_colon());
     let acct = many(non_colon());
     let mut out: Vec<Pieces> = WEB_IDENTITY_PROVIDERS.iter().map(|w| ascii_ci(w)).collect();
-    out.push(cat(&[arn_head(&p, "iam", &acct), lit("oidc-provider/"), many(any())]));
-    out.push(cat(&[arn_head(&p, "iam", &acct), lit("saml-provider/"), many(any())]));
+    out.push(cat(&[
+        arn_head(&p, "iam", &acct),
+        lit("oidc-provider/"),
+        many(any()),
+    ]));
+    out.push(cat(&[
+        arn_head(&p, "iam", &acct),
+        lit("saml-provider/"),
+        many(any()),
+    ]));
     out
 }
 
@@ -143,13 +177,20 @@ fn is_account_id(text: &str) -> bool {
 
 /// The engine's unique-id shape (`AIDA…`, `AROA…`).
 pub fn is_unique_id(text: &str) -> bool {
-    text.len() >= 16 && text.starts_with('A') && text.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    text.len() >= 16
+        && text.starts_with('A')
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 /// How one principal value constrains a request.
 enum PrincipalLanguage {
     /// The request principal is in `allowed ∩ shape`.
-    Principal { alternatives: Vec<Pieces>, shape: Shape },
+    Principal {
+        alternatives: Vec<Pieces>,
+        shape: Shape,
+    },
     /// An AWS principal whose unique id is `id`.
     UniqueId(String),
 }
@@ -165,18 +206,40 @@ enum Shape {
 fn aws_principal_shapes_in(partition: &Pieces, account: &Pieces) -> Vec<Pieces> {
     vec![
         cat(&[arn_head(partition, "iam", account), lit("root")]),
-        cat(&[arn_head(partition, "iam", account), lit("user/"), many(any())]),
-        cat(&[arn_head(partition, "iam", account), lit("role/"), many(any())]),
-        cat(&[arn_head(partition, "sts", account), lit("assumed-role/"), many(any())]),
-        cat(&[arn_head(partition, "sts", account), lit("federated-user/"), many(any())]),
+        cat(&[
+            arn_head(partition, "iam", account),
+            lit("user/"),
+            many(any()),
+        ]),
+        cat(&[
+            arn_head(partition, "iam", account),
+            lit("role/"),
+            many(any()),
+        ]),
+        cat(&[
+            arn_head(partition, "sts", account),
+            lit("assumed-role/"),
+            many(any()),
+        ]),
+        cat(&[
+            arn_head(partition, "sts", account),
+            lit("federated-user/"),
+            many(any()),
+        ]),
     ]
 }
 
 /// A value's language is built directly in the shape it can match (no product needed): the
 /// alternatives are already inside the principal type's shape.
 fn principal_language(kind: Option<PrincipalKind>, value: &str) -> PrincipalLanguage {
-    let exact = |alternatives: Vec<Pieces>| PrincipalLanguage::Principal { alternatives, shape: Shape::Anything };
-    let shaped = |alternatives: Vec<Pieces>, shape| PrincipalLanguage::Principal { alternatives, shape };
+    let exact = |alternatives: Vec<Pieces>| PrincipalLanguage::Principal {
+        alternatives,
+        shape: Shape::Anything,
+    };
+    let shaped = |alternatives: Vec<Pieces>, shape| PrincipalLanguage::Principal {
+        alternatives,
+        shape,
+    };
     let shapes = shapes();
     match kind {
         None => exact(vec![many(any())]),
@@ -201,15 +264,23 @@ fn principal_language(kind: Option<PrincipalKind>, value: &str) -> PrincipalLang
                     let name = resource.rsplit('/').next().unwrap_or_default();
                     let head = arn_head(&lit(partition), "sts", &lit(account));
                     alternatives.push(cat(&[head.clone(), lit(&format!("assumed-role/{name}"))]));
-                    alternatives.push(cat(&[head, lit(&format!("assumed-role/{name}/")), many(any())]));
+                    alternatives.push(cat(&[
+                        head,
+                        lit(&format!("assumed-role/{name}/")),
+                        many(any()),
+                    ]));
                 }
             }
             exact(alternatives)
         }
         Some(PrincipalKind::Service) => {
             let lower = value.to_ascii_lowercase();
-            let is_web_name = WEB_IDENTITY_PROVIDERS.iter().any(|w| w.eq_ignore_ascii_case(value));
-            let suffix = [".amazonaws.com.cn", ".amazonaws.com"].into_iter().find(|s| lower.ends_with(s));
+            let is_web_name = WEB_IDENTITY_PROVIDERS
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(value));
+            let suffix = [".amazonaws.com.cn", ".amazonaws.com"]
+                .into_iter()
+                .find(|s| lower.ends_with(s));
             match suffix {
                 _ if is_web_name => exact(Vec::new()),
                 // Case variants only match while the suffix keeps AWS's (lower-case) spelling.
@@ -225,7 +296,10 @@ fn principal_language(kind: Option<PrincipalKind>, value: &str) -> PrincipalLang
             if shapes.federated.accepts(value) {
                 alternatives.push(lit(value));
             }
-            if WEB_IDENTITY_PROVIDERS.iter().any(|w| w.eq_ignore_ascii_case(value)) {
+            if WEB_IDENTITY_PROVIDERS
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(value))
+            {
                 alternatives.push(ascii_ci(value));
             }
             exact(alternatives)
@@ -248,7 +322,7 @@ fn split_principal_arn(value: &str) -> Option<(&str, &str, &str)> {
 }
 
 fn partition_service(value: &str) -> Option<&str> {
-    value.splitn(6, ':').nth(2)
+    value.split(':').nth(2)
 }
 
 /// How one condition constrains its key: a string language or an opaque atom.
@@ -289,7 +363,10 @@ fn value_pieces(op: Operator, value: &str) -> Pieces {
 /// Whether the analyzer models `condition` as a string language (no policy variables).
 fn is_modelled(condition: &Condition) -> bool {
     if condition.operator.base == Operator::Null {
-        return condition.values.iter().all(|v| v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false"));
+        return condition
+            .values
+            .iter()
+            .all(|v| v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false"));
     }
     is_string_family(condition.operator.base) && !condition.values.iter().any(|v| v.contains("${"))
 }
@@ -310,15 +387,25 @@ fn shapes() -> &'static Shapes {
     static SHAPES: OnceLock<Shapes> = OnceLock::new();
     SHAPES.get_or_init(|| {
         let anonymous = Dfa::from_alternatives(&[ascii_ci("anonymous")]);
-        let web_names = Dfa::from_alternatives(&WEB_IDENTITY_PROVIDERS.iter().map(|w| ascii_ci(w)).collect::<Vec<_>>());
-        let not_arn = Dfa::from_alternatives(&[cat(&[lit("arn:"), many(CharSet::any())])]).complement();
+        let web_names = Dfa::from_alternatives(
+            &WEB_IDENTITY_PROVIDERS
+                .iter()
+                .map(|w| ascii_ci(w))
+                .collect::<Vec<_>>(),
+        );
+        let not_arn =
+            Dfa::from_alternatives(&[cat(&[lit("arn:"), many(CharSet::any())])]).complement();
         let aws = Dfa::from_alternatives(&aws_principal_shapes());
         Shapes {
             any: Arc::new(Dfa::universal()),
-            actions: Arc::new(Dfa::from_alternatives(&TRUST_ACTIONS.iter().map(|a| lit(a)).collect::<Vec<_>>())),
+            actions: Arc::new(Dfa::from_alternatives(
+                &TRUST_ACTIONS.iter().map(|a| lit(a)).collect::<Vec<_>>(),
+            )),
             aws_or_anonymous: aws.union(&anonymous),
             aws,
-            service: Dfa::from_alternatives(&service_shapes()).intersect(&not_arn).minus(&web_names),
+            service: Dfa::from_alternatives(&service_shapes())
+                .intersect(&not_arn)
+                .minus(&web_names),
             federated: Dfa::from_alternatives(&federated_shapes()),
             not_arn,
             nothing: Dfa::empty(),
@@ -401,7 +488,10 @@ impl Space {
     pub fn statement_cubes(&self, statement: &Statement) -> CubeSet {
         let mut base = Cube::everything();
         // Action / NotAction.
-        base.keys.insert(ACTION_KEY.to_owned(), single(Some(true), action_language(statement)));
+        base.keys.insert(
+            ACTION_KEY.to_owned(),
+            single(Some(true), action_language(statement)),
+        );
         // Conditions, ANDed: each key's constraints intersect; a union splits the cube.
         let mut cubes = vec![base];
         for condition in &statement.conditions {
@@ -409,7 +499,10 @@ impl Space {
             match self.condition_language(condition, &key) {
                 ConditionLanguage::Opaque => {
                     for cube in &mut cubes {
-                        cube.opaque.push(OpaqueAtom { condition: condition.clone(), negated: false });
+                        cube.opaque.push(OpaqueAtom {
+                            condition: condition.clone(),
+                            negated: false,
+                        });
                     }
                 }
                 ConditionLanguage::Key(alternatives) => {
@@ -459,31 +552,45 @@ impl Space {
         let mut ids: Vec<String> = Vec::new();
         for (kind, value) in principal_values(statement) {
             match principal_language(kind, value) {
-                PrincipalLanguage::Principal { alternatives, shape: Shape::Anything } => {
+                PrincipalLanguage::Principal {
+                    alternatives,
+                    shape: Shape::Anything,
+                } => {
                     plain.extend(alternatives);
                 }
-                PrincipalLanguage::Principal { alternatives, shape } => {
+                PrincipalLanguage::Principal {
+                    alternatives,
+                    shape,
+                } => {
                     named = named.union(&self.dfa(&alternatives).intersect(self.shape(shape)));
                 }
                 PrincipalLanguage::UniqueId(id) => ids.push(id),
             }
         }
         if !plain.is_empty() {
-            named = if named.is_empty() { self.dfa(&plain) } else { named.union(&self.dfa(&plain)) };
+            named = if named.is_empty() {
+                self.dfa(&plain)
+            } else {
+                named.union(&self.dfa(&plain))
+            };
         }
         let id_language = self.dfa(
-            &ids.iter().flat_map(|id| [lit(id), cat(&[lit(id), lit(":"), many(any())])]).collect::<Vec<_>>(),
+            &ids.iter()
+                .flat_map(|id| [lit(id), cat(&[lit(id), lit(":"), many(any())])])
+                .collect::<Vec<_>>(),
         );
         let principal_cube = |dfa: Dfa| {
             let mut c = Cube::everything();
-            c.keys.insert(PRINCIPAL_KEY.to_owned(), single(Some(true), dfa));
+            c.keys
+                .insert(PRINCIPAL_KEY.to_owned(), single(Some(true), dfa));
             c
         };
         if !block.negated {
             let mut out = vec![principal_cube(named)];
             if !ids.is_empty() {
                 let mut c = principal_cube(self.shapes.aws.clone());
-                c.keys.insert(PRINCIPAL_ID_KEY.to_owned(), single(Some(true), id_language));
+                c.keys
+                    .insert(PRINCIPAL_ID_KEY.to_owned(), single(Some(true), id_language));
                 out.push(c);
             }
             return out;
@@ -499,7 +606,12 @@ impl Space {
         let mut aws = principal_cube(outside.intersect(&self.shapes.aws));
         aws.keys.insert(
             PRINCIPAL_ID_KEY.to_owned(),
-            KeyConstraint { presence: None, all: self.shapes.any.minus(&id_language), some: Vec::new(), multi: false },
+            KeyConstraint {
+                presence: None,
+                all: self.shapes.any.minus(&id_language),
+                some: Vec::new(),
+                multi: false,
+            },
         );
         vec![non_aws, aws]
     }
@@ -513,35 +625,80 @@ impl Space {
         let multi = is_multi_valued(key);
         let any = self.everything();
         if op.base == Operator::Null {
-            let wants_absent = condition.values.iter().any(|v| v.eq_ignore_ascii_case("true"));
-            let wants_present = condition.values.iter().any(|v| v.eq_ignore_ascii_case("false"));
+            let wants_absent = condition
+                .values
+                .iter()
+                .any(|v| v.eq_ignore_ascii_case("true"));
+            let wants_present = condition
+                .values
+                .iter()
+                .any(|v| v.eq_ignore_ascii_case("false"));
             let presence = match (wants_absent, wants_present) {
                 (true, true) => None,
                 (true, false) => Some(false),
                 _ => Some(true),
             };
-            return ConditionLanguage::Key(vec![KeyConstraint { presence, all: any, some: Vec::new(), multi }]);
+            return ConditionLanguage::Key(vec![KeyConstraint {
+                presence,
+                all: any,
+                some: Vec::new(),
+                multi,
+            }]);
         }
-        let matched =
-            self.dfa(&condition.values.iter().map(|v| value_pieces(op.base, v)).collect::<Vec<_>>());
+        let matched = self.dfa(
+            &condition
+                .values
+                .iter()
+                .map(|v| value_pieces(op.base, v))
+                .collect::<Vec<_>>(),
+        );
         let negated = op.base.is_negated();
         // A request value "satisfies" the operator when it matches (or, negated, does not).
-        let satisfying = if negated { any.minus(&matched) } else { matched };
-        let absent = KeyConstraint { presence: Some(false), all: any.clone(), some: Vec::new(), multi };
+        let satisfying = if negated {
+            any.minus(&matched)
+        } else {
+            matched
+        };
+        let absent = KeyConstraint {
+            presence: Some(false),
+            all: any.clone(),
+            some: Vec::new(),
+            multi,
+        };
         let mut out = match (op.qualifier, negated, multi) {
             // Plain negated operators: every value satisfies (NOR); absent holds.
-            (None, true, _) => vec![KeyConstraint { presence: None, all: satisfying, some: Vec::new(), multi }],
+            (None, true, _) => vec![KeyConstraint {
+                presence: None,
+                all: satisfying,
+                some: Vec::new(),
+                multi,
+            }],
             // Plain positive on one value, or ForAnyValue on a single-valued key: present and matching.
             (None, false, false) | (Some(SetQualifier::ForAnyValue), _, false) => {
-                vec![KeyConstraint { presence: Some(true), all: satisfying, some: Vec::new(), multi }]
+                vec![KeyConstraint {
+                    presence: Some(true),
+                    all: satisfying,
+                    some: Vec::new(),
+                    multi,
+                }]
             }
             // Some value satisfies.
             (None, false, true) | (Some(SetQualifier::ForAnyValue), _, true) => {
-                vec![KeyConstraint { presence: Some(true), all: any.clone(), some: vec![satisfying], multi }]
+                vec![KeyConstraint {
+                    presence: Some(true),
+                    all: any.clone(),
+                    some: vec![satisfying],
+                    multi,
+                }]
             }
             // Every value satisfies; vacuously true when absent.
             (Some(SetQualifier::ForAllValues), _, _) => {
-                vec![KeyConstraint { presence: None, all: satisfying, some: Vec::new(), multi }]
+                vec![KeyConstraint {
+                    presence: None,
+                    all: satisfying,
+                    some: Vec::new(),
+                    multi,
+                }]
             }
         };
         if op.if_exists && out.iter().all(|c| c.presence == Some(true)) {
@@ -552,7 +709,12 @@ impl Space {
 }
 
 fn single(presence: Option<bool>, all: Dfa) -> KeyConstraint {
-    KeyConstraint { presence, all, some: Vec::new(), multi: false }
+    KeyConstraint {
+        presence,
+        all,
+        some: Vec::new(),
+        multi: false,
+    }
 }
 
 /// The trust actions a statement's Action / NotAction covers. Only the six trust actions exist for
@@ -573,25 +735,48 @@ fn action_language(statement: &Statement) -> Dfa {
             })
             .collect()
     });
-    let patterns: Vec<Pattern> = statement.action.values.iter().map(|a| Pattern::new_case_insensitive(a)).collect();
-    let mask = TRUST_ACTIONS.iter().enumerate().fold(0usize, |mask, (i, action)| {
-        let named = patterns.iter().any(|p| p.matches(action));
-        if named != statement.action.negated { mask | (1 << i) } else { mask }
-    });
+    let patterns: Vec<Pattern> = statement
+        .action
+        .values
+        .iter()
+        .map(|a| Pattern::new_case_insensitive(a))
+        .collect();
+    let mask = TRUST_ACTIONS
+        .iter()
+        .enumerate()
+        .fold(0usize, |mask, (i, action)| {
+            let named = patterns.iter().any(|p| p.matches(action));
+            if named != statement.action.negated {
+                mask | (1 << i)
+            } else {
+                mask
+            }
+        });
     table.get(mask).cloned().unwrap_or_else(Dfa::empty)
 }
 
 /// The language one key may take under a statement's own conditions (principal, action and other
 /// keys aside), as a union of constraints; `None` when the statement does not constrain the key.
-pub fn key_constraints(space: &Space, statement: &Statement, key: &str) -> Option<Vec<KeyConstraint>> {
+pub fn key_constraints(
+    space: &Space,
+    statement: &Statement,
+    key: &str,
+) -> Option<Vec<KeyConstraint>> {
     let mut current: Option<Vec<KeyConstraint>> = None;
-    for condition in statement.conditions.iter().filter(|c| c.key.to_lowercase() == key) {
-        let ConditionLanguage::Key(alternatives) = space.condition_language(condition, key) else { continue };
+    for condition in statement
+        .conditions
+        .iter()
+        .filter(|c| c.key.to_lowercase() == key)
+    {
+        let ConditionLanguage::Key(alternatives) = space.condition_language(condition, key) else {
+            continue;
+        };
         current = Some(match current {
             None => alternatives,
-            Some(previous) => {
-                previous.iter().flat_map(|p| alternatives.iter().filter_map(move |a| p.intersect(a))).collect()
-            }
+            Some(previous) => previous
+                .iter()
+                .flat_map(|p| alternatives.iter().filter_map(move |a| p.intersect(a)))
+                .collect(),
         });
     }
     current
@@ -600,7 +785,13 @@ pub fn key_constraints(space: &Space, statement: &Statement, key: &str) -> Optio
 /// The cubes of a whole policy: what some Allow statement admits and no Deny statement denies,
 /// labelled with the Allow statement it came from.
 pub fn admitted(space: &Space, compiled: &CompiledPolicy) -> Vec<(usize, Cube)> {
-    let denied = CubeSet { cubes: compiled.denies.iter().flat_map(|(_, c)| c.cubes.iter().cloned()).collect() };
+    let denied = CubeSet {
+        cubes: compiled
+            .denies
+            .iter()
+            .flat_map(|(_, c)| c.cubes.iter().cloned())
+            .collect(),
+    };
     let mut out = Vec::new();
     for (index, cubes) in &compiled.allows {
         for cube in cubes.minus(&denied, space).cubes {

@@ -90,13 +90,15 @@ fn changes(space: &Space, from: &TrustPolicy, against: &TrustPolicy, role: &str)
         let hints = Hints::default();
         let witness = left.cubes.iter().find_map(|cube| {
             find(space, cube, &hints, &mut |w: &Witness| {
-                w.decision(from, role) == PolicyDecision::Allow && w.decision(against, role) != PolicyDecision::Allow
+                w.decision(from, role) == PolicyDecision::Allow
+                    && w.decision(against, role) != PolicyDecision::Allow
             })
         });
         let statement = from.document().statements.get(index);
         out.push(Change {
             statement: index,
-            principal_kind: kind.map_or_else(|| value.clone(), |k: PrincipalKind| k.as_str().to_owned()),
+            principal_kind: kind
+                .map_or_else(|| value.clone(), |k: PrincipalKind| k.as_str().to_owned()),
             scope: scope(kind, &value),
             principal: value,
             conditions: statement.map(describe_conditions).unwrap_or_default(),

@@ -64,11 +64,21 @@ pub struct Inventory {
 #[derive(Debug, thiserror::Error)]
 pub enum InventoryError {
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path}: not JSON: {source}")]
-    Json { path: String, source: serde_json::Error },
+    Json {
+        path: String,
+        source: serde_json::Error,
+    },
     #[error("{path}: role {role}: {reason}")]
-    Role { path: String, role: String, reason: String },
+    Role {
+        path: String,
+        role: String,
+        reason: String,
+    },
 }
 
 /// Decodes `%XX` escapes (the raw IAM API returns policy documents URL-encoded).
@@ -77,7 +87,10 @@ fn url_decode(text: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
         match (b, hex) {
             (b'%', Some(v)) => {
                 out.push(v);
@@ -111,13 +124,20 @@ fn str_field<'v>(value: &'v Value, key: &str) -> &'v str {
 }
 
 fn list<'v>(value: &'v Value, key: &str) -> impl Iterator<Item = &'v Value> {
-    value.get(key).and_then(Value::as_array).into_iter().flatten()
+    value
+        .get(key)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
 }
 
 impl Inventory {
     /// Reads every `*.json` file of `dir`.
     pub fn load_dir(dir: &Path) -> Result<Self, InventoryError> {
-        let io = |source| InventoryError::Io { path: dir.display().to_string(), source };
+        let io = |source| InventoryError::Io {
+            path: dir.display().to_string(),
+            source,
+        };
         let mut paths: Vec<_> = std::fs::read_dir(dir)
             .map_err(io)?
             .filter_map(Result::ok)
@@ -127,8 +147,10 @@ impl Inventory {
         paths.sort();
         let mut inventory = Inventory::default();
         for path in paths {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|source| InventoryError::Io { path: path.display().to_string(), source })?;
+            let text = std::fs::read_to_string(&path).map_err(|source| InventoryError::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
             inventory.add_json(&path.display().to_string(), &text)?;
         }
         Ok(inventory)
@@ -136,16 +158,21 @@ impl Inventory {
 
     /// Adds one account's `get-account-authorization-details` output.
     pub fn add_json(&mut self, name: &str, text: &str) -> Result<(), InventoryError> {
-        let root: Value =
-            serde_json::from_str(text).map_err(|source| InventoryError::Json { path: name.to_owned(), source })?;
+        let root: Value = serde_json::from_str(text).map_err(|source| InventoryError::Json {
+            path: name.to_owned(),
+            source,
+        })?;
         // Customer-managed policies by ARN: their default version's document.
         let mut managed: BTreeMap<String, Policy> = BTreeMap::new();
         for p in list(&root, "Policies") {
-            let default = list(p, "PolicyVersionList").find(|v| v.get("IsDefaultVersion").and_then(Value::as_bool) == Some(true));
-            if let Some(doc) = default.and_then(|v| v.get("Document")).and_then(document_text) {
-                if let Ok(policy) = Policy::parse_unvalidated(&doc, PolicyType::Identity) {
-                    managed.insert(str_field(p, "Arn").to_owned(), policy);
-                }
+            let default = list(p, "PolicyVersionList")
+                .find(|v| v.get("IsDefaultVersion").and_then(Value::as_bool) == Some(true));
+            if let Some(doc) = default
+                .and_then(|v| v.get("Document"))
+                .and_then(document_text)
+                && let Ok(policy) = Policy::parse_unvalidated(&doc, PolicyType::Identity)
+            {
+                managed.insert(str_field(p, "Arn").to_owned(), policy);
             }
         }
         let identity_of = |entity: &Value, inline_key: &str| -> (Vec<Policy>, Vec<String>) {
@@ -164,11 +191,18 @@ impl Inventory {
         };
         let mut groups: BTreeMap<String, (Vec<Policy>, Vec<String>)> = BTreeMap::new();
         for g in list(&root, "GroupDetailList") {
-            groups.insert(str_field(g, "GroupName").to_owned(), identity_of(g, "GroupPolicyList"));
+            groups.insert(
+                str_field(g, "GroupName").to_owned(),
+                identity_of(g, "GroupPolicyList"),
+            );
         }
         for r in list(&root, "RoleDetailList") {
             let arn = str_field(r, "Arn").to_owned();
-            let role_error = |reason: String| InventoryError::Role { path: name.to_owned(), role: arn.clone(), reason };
+            let role_error = |reason: String| InventoryError::Role {
+                path: name.to_owned(),
+                role: arn.clone(),
+                reason,
+            };
             let doc = r
                 .get("AssumeRolePolicyDocument")
                 .and_then(document_text)
@@ -197,11 +231,22 @@ impl Inventory {
             let arn = str_field(u, "Arn").to_owned();
             let account = arn_account(&arn).unwrap_or_default().to_owned();
             self.accounts.insert(account.clone());
-            self.users.push(User { arn, account, user_id: str_field(u, "UserId").to_owned(), identity });
+            self.users.push(User {
+                arn,
+                account,
+                user_id: str_field(u, "UserId").to_owned(),
+                identity,
+            });
         }
         for p in list(&root, "OpenIDConnectProviderList") {
-            let client_ids = list(p, "ClientIDList").filter_map(Value::as_str).map(str::to_owned).collect();
-            self.providers.push(OidcProvider { arn: str_field(p, "Arn").to_owned(), client_ids });
+            let client_ids = list(p, "ClientIDList")
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect();
+            self.providers.push(OidcProvider {
+                arn: str_field(p, "Arn").to_owned(),
+                client_ids,
+            });
         }
         Ok(())
     }
@@ -244,11 +289,29 @@ pub fn analyze(inventory: &Inventory) -> Vec<Finding> {
         // A unique id that still belongs to someone in the inventory is not dangling.
         own.retain(|f| {
             f.id != "TP032"
-                || !inventory.roles.iter().any(|r| f.message.contains(&r.role_id) && !r.role_id.is_empty())
-                    && !inventory.users.iter().any(|u| f.message.contains(&u.user_id) && !u.user_id.is_empty())
+                || !inventory
+                    .roles
+                    .iter()
+                    .any(|r| f.message.contains(&r.role_id) && !r.role_id.is_empty())
+                    && !inventory
+                        .users
+                        .iter()
+                        .any(|u| f.message.contains(&u.user_id) && !u.user_id.is_empty())
         });
         let exposure = own.iter().find(|f| {
-            matches!(f.id, "TP001" | "TP007" | "TP008" | "TP009" | "TP015" | "TP016" | "TP017" | "TP018" | "TP025" | "TP027")
+            matches!(
+                f.id,
+                "TP001"
+                    | "TP007"
+                    | "TP008"
+                    | "TP009"
+                    | "TP015"
+                    | "TP016"
+                    | "TP017"
+                    | "TP018"
+                    | "TP025"
+                    | "TP027"
+            )
         });
         if let Some(f) = exposure {
             entry_roles.insert(i, (format!("{} ({})", f.id, f.message), f.witness.clone()));
@@ -262,7 +325,12 @@ pub fn analyze(inventory: &Inventory) -> Vec<Finding> {
     cycles(inventory, &edges, &mut findings);
     reused_external_ids(inventory, &mut findings);
     oidc_audiences(inventory, &mut findings);
-    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.source.cmp(&b.source)).then(a.id.cmp(b.id)));
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.source.cmp(&b.source))
+            .then(a.id.cmp(b.id))
+    });
     findings
 }
 
@@ -274,7 +342,10 @@ fn callers(inventory: &Inventory) -> Vec<Caller<'_>> {
         .map(|(i, r)| Caller {
             arn: &r.arn,
             account: &r.account,
-            principal: format!("arn:aws:sts::{}:assumed-role/{}/rolegate-analysis", r.account, r.name),
+            principal: format!(
+                "arn:aws:sts::{}:assumed-role/{}/rolegate-analysis",
+                r.account, r.name
+            ),
             principal_id: format!("{}:rolegate-analysis", r.role_id),
             identity: &r.identity,
             role: Some(i),
@@ -294,7 +365,11 @@ fn callers(inventory: &Inventory) -> Vec<Caller<'_>> {
 /// Whether the caller's identity policies allow `sts:AssumeRole` on `role` (no explicit deny).
 fn identity_allows(caller: &Caller<'_>, role: &Role) -> bool {
     let request = Request::new(caller.principal.clone(), "sts:AssumeRole", role.arn.clone());
-    let outcomes: Vec<PolicyDecision> = caller.identity.iter().map(|p| evaluate_policy(p, &request).decision).collect();
+    let outcomes: Vec<PolicyDecision> = caller
+        .identity
+        .iter()
+        .map(|p| evaluate_policy(p, &request).decision)
+        .collect();
     outcomes.contains(&PolicyDecision::Allow) && !outcomes.contains(&PolicyDecision::Deny)
 }
 
@@ -311,21 +386,31 @@ pub fn edges(inventory: &Inventory) -> Vec<Edge> {
             // trust alone suffices; otherwise the caller's identity policies must allow too.
             let named = role.trust.statements().any(|(_, s)| {
                 s.effect == Effect::Allow
-                    && principal_values(s).iter().any(|(k, v)| *k == Some(PrincipalKind::Aws) && *v == caller.arn)
+                    && principal_values(s)
+                        .iter()
+                        .any(|(k, v)| *k == Some(PrincipalKind::Aws) && *v == caller.arn)
             });
-            if !(named && caller.account == role.account) && !identity_allows(caller, role) {
+            if !(identity_allows(caller, role) || named && caller.account == role.account) {
                 continue;
             }
-            let hints = Hints { preferred: [(PRINCIPAL_KEY.to_owned(), vec![caller.principal.clone()])].into(), ..Hints::default() };
+            let hints = Hints {
+                preferred: [(PRINCIPAL_KEY.to_owned(), vec![caller.principal.clone()])].into(),
+                ..Hints::default()
+            };
             let witness = admitted.iter().find_map(|(_, cube)| {
                 find(&space, cube, &hints, &mut |w: &Witness| {
-                    w.principal == caller.principal && w.decision(&role.trust, &role.arn) == PolicyDecision::Allow
+                    w.principal == caller.principal
+                        && w.decision(&role.trust, &role.arn) == PolicyDecision::Allow
                 })
             });
             if let Some(mut witness) = witness {
                 witness.principal_id = Some(caller.principal_id.clone());
                 if caller.role == Some(to) || caller.arn != role.arn {
-                    out.push(Edge { from: caller.arn.to_owned(), to, witness });
+                    out.push(Edge {
+                        from: caller.arn.to_owned(),
+                        to,
+                        witness,
+                    });
                 }
             }
         }
@@ -339,8 +424,14 @@ fn is_privileged(role: &Role) -> bool {
     if role.managed.iter().any(|m| ADMIN.contains(&m.as_str())) {
         return true;
     }
-    let request = Request::new(format!("arn:aws:sts::{}:assumed-role/{}/x", role.account, role.name), "iam:AttachRolePolicy", "*");
-    role.identity.iter().any(|p| evaluate_policy(p, &request).decision == PolicyDecision::Allow)
+    let request = Request::new(
+        format!("arn:aws:sts::{}:assumed-role/{}/x", role.account, role.name),
+        "iam:AttachRolePolicy",
+        "*",
+    );
+    role.identity
+        .iter()
+        .any(|p| evaluate_policy(p, &request).decision == PolicyDecision::Allow)
 }
 
 /// TP037 and TP039.
@@ -352,13 +443,17 @@ fn reachability(
 ) {
     let index_of = |arn: &str| inventory.roles.iter().position(|r| r.arn == arn);
     for (&start, (why, entry_witness)) in entries {
-        let Some(start_role) = inventory.roles.get(start) else { continue };
+        let Some(start_role) = inventory.roles.get(start) else {
+            continue;
+        };
         // BFS over role→role edges, remembering the path.
         let mut parent: BTreeMap<usize, usize> = BTreeMap::new();
         let mut queue = VecDeque::from([start]);
         let mut seen = BTreeSet::from([start]);
         while let Some(at) = queue.pop_front() {
-            let Some(at_role) = inventory.roles.get(at) else { continue };
+            let Some(at_role) = inventory.roles.get(at) else {
+                continue;
+            };
             for edge in edges.iter().filter(|e| e.from == at_role.arn && e.to != at) {
                 if seen.insert(edge.to) {
                     parent.insert(edge.to, at);
@@ -366,19 +461,30 @@ fn reachability(
                 }
             }
         }
-        for (&reached, _) in &parent {
-            let Some(role) = inventory.roles.get(reached) else { continue };
+        for &reached in parent.keys() {
+            let Some(role) = inventory.roles.get(reached) else {
+                continue;
+            };
             let mut path = vec![role.arn.clone()];
             let mut cursor = reached;
             while let Some(&p) = parent.get(&cursor) {
-                path.push(inventory.roles.get(p).map(|r| r.arn.clone()).unwrap_or_default());
+                path.push(
+                    inventory
+                        .roles
+                        .get(p)
+                        .map(|r| r.arn.clone())
+                        .unwrap_or_default(),
+                );
                 cursor = p;
             }
             path.reverse();
             let first_hop = parent.get(&reached) == Some(&start);
             let witness = edges
                 .iter()
-                .find(|e| e.to == reached && index_of(&e.from).is_some_and(|f| parent.get(&reached) == Some(&f)))
+                .find(|e| {
+                    e.to == reached
+                        && index_of(&e.from).is_some_and(|f| parent.get(&reached) == Some(&f))
+                })
                 .map(|e| e.witness.clone());
             if first_hop {
                 findings.push(Finding {
@@ -423,7 +529,13 @@ fn cycles(inventory: &Inventory, edges: &[Edge], findings: &mut Vec<Finding>) {
     let n = inventory.roles.len();
     let role_edges: Vec<(usize, usize)> = edges
         .iter()
-        .filter_map(|e| inventory.roles.iter().position(|r| r.arn == e.from).map(|from| (from, e.to)))
+        .filter_map(|e| {
+            inventory
+                .roles
+                .iter()
+                .position(|r| r.arn == e.from)
+                .map(|from| (from, e.to))
+        })
         .collect();
     // A role is on a cycle iff it can reach itself.
     let mut reported: BTreeSet<Vec<usize>> = BTreeSet::new();
@@ -463,9 +575,17 @@ fn cycles(inventory: &Inventory, edges: &[Edge], findings: &mut Vec<Finding>) {
             continue;
         }
         cycle.reverse();
-        let names: Vec<String> = cycle.iter().filter_map(|i| inventory.roles.get(*i).map(|r| r.arn.clone())).collect();
-        let Some(role) = inventory.roles.get(start) else { continue };
-        let witness = edges.iter().find(|e| e.to == start && e.from == names.last().cloned().unwrap_or_default()).map(|e| e.witness.clone());
+        let names: Vec<String> = cycle
+            .iter()
+            .filter_map(|i| inventory.roles.get(*i).map(|r| r.arn.clone()))
+            .collect();
+        let Some(role) = inventory.roles.get(start) else {
+            continue;
+        };
+        let witness = edges
+            .iter()
+            .find(|e| e.to == start && e.from == names.last().cloned().unwrap_or_default())
+            .map(|e| e.witness.clone());
         findings.push(Finding {
             id: "TP038",
             severity: Severity::Low,
@@ -533,7 +653,10 @@ fn oidc_audiences(inventory: &Inventory, findings: &mut Vec<Finding>) {
                 if kind != Some(PrincipalKind::Federated) || !value.contains(":oidc-provider/") {
                     continue;
                 }
-                let url = value.split_once(":oidc-provider/").map(|(_, u)| u).unwrap_or_default();
+                let url = value
+                    .split_once(":oidc-provider/")
+                    .map(|(_, u)| u)
+                    .unwrap_or_default();
                 let path = role.trust.statement_path(index);
                 let mut report = |message: String| {
                     findings.push(Finding {
@@ -550,12 +673,20 @@ fn oidc_audiences(inventory: &Inventory, findings: &mut Vec<Finding>) {
                 };
                 match inventory.providers.iter().find(|p| p.arn == value) {
                     None if arn_account(value).is_some_and(|a| inventory.accounts.contains(a)) => {
-                        report(format!("OIDC provider {value} does not exist in its account: the statement never applies"));
+                        report(format!(
+                            "OIDC provider {value} does not exist in its account: the statement never applies"
+                        ));
                     }
                     None => {}
                     Some(provider) => {
-                        for c in conditions_on(statement, &format!("{url}:aud")).filter(|c| crate::lint::is_pin(c)) {
-                            let unknown: Vec<&String> = c.values.iter().filter(|v| !provider.client_ids.contains(v)).collect();
+                        for c in conditions_on(statement, &format!("{url}:aud"))
+                            .filter(|c| crate::lint::is_pin(c))
+                        {
+                            let unknown: Vec<&String> = c
+                                .values
+                                .iter()
+                                .filter(|v| !provider.client_ids.contains(v))
+                                .collect();
                             if !unknown.is_empty() && unknown.len() == c.values.len() {
                                 report(format!(
                                     "aud {:?} is not in the provider's ClientIDList {:?}: no token can match",

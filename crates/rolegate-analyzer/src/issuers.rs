@@ -110,6 +110,10 @@ pub struct Issuer {
     custom_family: OnceLock<Dfa>,
     #[serde(skip)]
     format_languages: OnceLock<Vec<Dfa>>,
+    #[serde(skip)]
+    tenant_prefixed: OnceLock<Dfa>,
+    #[serde(skip)]
+    broad: OnceLock<Dfa>,
 }
 
 #[derive(Deserialize)]
@@ -132,7 +136,9 @@ impl IssuerBase {
     /// Parses a knowledge base from JSON text.
     pub fn from_json(text: &str) -> Result<Self, IssuerBaseError> {
         let file: IssuerFile = serde_json::from_str(text)?;
-        Ok(Self { issuers: file.issuers.into_iter().map(Arc::new).collect() })
+        Ok(Self {
+            issuers: file.issuers.into_iter().map(Arc::new).collect(),
+        })
     }
 
     /// The knowledge base shipped with Rolegate (`data/issuers.json`), parsed once.
@@ -141,7 +147,9 @@ impl IssuerBase {
         BASE.get_or_init(|| {
             // The file is compiled in and checked by a unit test, so this fallback is unreachable
             // in a tested build; it degrades to "no issuer known" rather than panicking.
-            Self::from_json(ISSUERS_JSON).unwrap_or(IssuerBase { issuers: Vec::new() })
+            Self::from_json(ISSUERS_JSON).unwrap_or(IssuerBase {
+                issuers: Vec::new(),
+            })
         })
     }
 
@@ -159,7 +167,9 @@ impl IssuerBase {
             .find(|i| i.provider_urls.iter().any(|u| u == url))
             .or_else(|| {
                 self.issuers.iter().find(|i| {
-                    i.provider_urls.iter().any(|u| u.contains('*') && rolegate_policy::wildcard::Pattern::new(u).matches(url))
+                    i.provider_urls.iter().any(|u| {
+                        u.contains('*') && rolegate_policy::wildcard::Pattern::new(u).matches(url)
+                    })
                 })
             })
     }
@@ -231,7 +241,10 @@ impl Issuer {
 
     /// Every piece sequence of every subject format (for building a shared alphabet).
     pub fn all_format_pieces(&self) -> Vec<Pieces> {
-        self.subject_formats.iter().flat_map(|f| self.format_pieces(f)).collect()
+        self.subject_formats
+            .iter()
+            .flat_map(|f| self.format_pieces(f))
+            .collect()
     }
 
     /// The language of subjects this issuer can emit (built once); `None` when the grammar is not
@@ -240,7 +253,10 @@ impl Issuer {
         if self.subject_formats.is_empty() {
             return None;
         }
-        Some(self.grammar.get_or_init(|| Dfa::from_alternatives(&self.all_format_pieces())))
+        Some(
+            self.grammar
+                .get_or_init(|| Dfa::from_alternatives(&self.all_format_pieces())),
+        )
     }
 
     /// The language of one family of formats (`name`, `id`, `custom`), built once.
@@ -265,9 +281,52 @@ impl Issuer {
     /// a custom template), so witnesses look like tokens the issuer really mints.
     pub fn pretty_subject(&self, language: &Dfa) -> Option<String> {
         let formats = self.format_languages.get_or_init(|| {
-            self.subject_formats.iter().map(|f| Dfa::from_alternatives(&self.format_pieces(f))).collect()
+            self.subject_formats
+                .iter()
+                .map(|f| Dfa::from_alternatives(&self.format_pieces(f)))
+                .collect()
         });
-        formats.iter().find_map(|format| language.intersect(format).witness()).or_else(|| language.witness())
+        formats
+            .iter()
+            .find_map(|format| language.intersect(format).witness())
+            .or_else(|| language.witness())
+    }
+
+    /// Subjects that start with a tenant prefix (`repo:…`), whatever the tenant; built once.
+    pub fn tenant_prefixed(&self) -> &Dfa {
+        self.tenant_prefixed.get_or_init(|| {
+            let prefixed: Vec<Pieces> = self
+                .tenant_prefixes
+                .iter()
+                .filter_map(|p| p.split_once("<tenant>"))
+                .map(|(head, _)| {
+                    [
+                        literal_pieces(head, false),
+                        vec![Piece::Many(CharSet::any())],
+                    ]
+                    .concat()
+                })
+                .collect();
+            Dfa::from_alternatives(&prefixed)
+        })
+    }
+
+    /// Subjects ending in one of the broad contexts (`…:pull_request`); built once.
+    pub fn broad_contexts_language(&self) -> &Dfa {
+        self.broad.get_or_init(|| {
+            let suffixes: Vec<Pieces> = self
+                .broad_contexts
+                .iter()
+                .map(|c| {
+                    [
+                        vec![Piece::Many(CharSet::any())],
+                        literal_pieces(&format!(":{c}"), false),
+                    ]
+                    .concat()
+                })
+                .collect();
+            Dfa::from_alternatives(&suffixes)
+        })
     }
 
     /// Subjects of tenant `tenant`: the tenant prefixes followed by anything.
@@ -275,7 +334,8 @@ impl Issuer {
         self.tenant_prefixes
             .iter()
             .map(|p| {
-                let mut pieces = literal_pieces(&p.replace("<tenant>", tenant), self.tenant_case_insensitive);
+                let mut pieces =
+                    literal_pieces(&p.replace("<tenant>", tenant), self.tenant_case_insensitive);
                 pieces.push(Piece::Many(CharSet::any()));
                 pieces
             })
@@ -329,13 +389,42 @@ mod tests {
     #[test]
     fn builtin_base_parses_and_covers_the_issue_list() {
         let base = IssuerBase::from_json(ISSUERS_JSON).unwrap();
-        for id in ["github", "gitlab", "terraform-cloud", "circleci", "bitbucket", "eks", "cognito", "buildkite"] {
+        for id in [
+            "github",
+            "gitlab",
+            "terraform-cloud",
+            "circleci",
+            "bitbucket",
+            "eks",
+            "cognito",
+            "buildkite",
+        ] {
             assert!(base.issuers().iter().any(|i| i.id == id), "{id}");
         }
-        assert_eq!(base.by_url("token.actions.githubusercontent.com").unwrap().id, "github");
-        assert_eq!(base.by_url("token.actions.githubusercontent.com/acme").unwrap().id, "github-enterprise");
-        assert_eq!(base.by_url("oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF").unwrap().id, "eks");
-        assert_eq!(base.by_url("oidc.circleci.com/org/0b5c-11").unwrap().tenancy, Tenancy::PerTenant);
+        assert_eq!(
+            base.by_url("token.actions.githubusercontent.com")
+                .unwrap()
+                .id,
+            "github"
+        );
+        assert_eq!(
+            base.by_url("token.actions.githubusercontent.com/acme")
+                .unwrap()
+                .id,
+            "github-enterprise"
+        );
+        assert_eq!(
+            base.by_url("oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF")
+                .unwrap()
+                .id,
+            "eks"
+        );
+        assert_eq!(
+            base.by_url("oidc.circleci.com/org/0b5c-11")
+                .unwrap()
+                .tenancy,
+            Tenancy::PerTenant
+        );
         assert!(base.by_url("idp.example.com").is_none());
     }
 

@@ -4,8 +4,8 @@
 //! The rules live in `rules/`, grouped by principal kind; this module holds what they share: the
 //! compiled languages of the policy, the admitted cubes per statement, and witness search.
 
-use std::collections::BTreeMap;
 use std::cell::OnceCell;
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use rolegate_policy::PolicyDecision;
@@ -43,21 +43,28 @@ impl LintOptions {
         match &self.account {
             Some(own) => own != account,
             // Without --account, the account of the role ARN, if any, is the role's own.
-            None => self.role_arn.as_deref().and_then(arn_account).is_some_and(|own| own != account),
+            None => self
+                .role_arn
+                .as_deref()
+                .and_then(arn_account)
+                .is_some_and(|own| own != account),
         }
     }
 
     /// The role's ARN, or a stand-in in its account (trust evaluation does not read it).
     pub fn role_arn_or_default(&self) -> String {
         self.role_arn.clone().unwrap_or_else(|| {
-            format!("arn:aws:iam::{}:role/analyzed-role", self.account.as_deref().unwrap_or("000000000000"))
+            format!(
+                "arn:aws:iam::{}:role/analyzed-role",
+                self.account.as_deref().unwrap_or("000000000000")
+            )
         })
     }
 }
 
 /// The account field of an ARN.
 pub fn arn_account(arn: &str) -> Option<&str> {
-    arn.splitn(6, ':').nth(4).filter(|a| !a.is_empty())
+    arn.split(':').nth(4).filter(|a| !a.is_empty())
 }
 
 /// Per-service facts (`data/services.json`).
@@ -73,7 +80,9 @@ impl ServiceFacts {
     /// The facts shipped with Rolegate.
     pub fn builtin() -> &'static ServiceFacts {
         static FACTS: OnceLock<ServiceFacts> = OnceLock::new();
-        FACTS.get_or_init(|| serde_json::from_str(include_str!("../data/services.json")).unwrap_or_default())
+        FACTS.get_or_init(|| {
+            serde_json::from_str(include_str!("../data/services.json")).unwrap_or_default()
+        })
     }
 }
 
@@ -101,7 +110,12 @@ pub fn lint(policy: &TrustPolicy, options: &LintOptions) -> Vec<Finding> {
     rules::federated::check(&mut ctx);
     rules::session::check(&mut ctx);
     let mut findings = ctx.findings;
-    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.statement.cmp(&b.statement)).then(a.id.cmp(b.id)));
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.statement.cmp(&b.statement))
+            .then(a.id.cmp(b.id))
+    });
     findings
 }
 
@@ -112,14 +126,21 @@ impl<'a> Ctx<'a> {
         let mentions = |account: &str| {
             policy.statements().any(|(_, s)| {
                 principal_values(s).iter().any(|(_, v)| v.contains(account))
-                    || s.conditions.iter().any(|c| c.values.iter().any(|v| v.contains(account)))
+                    || s.conditions
+                        .iter()
+                        .any(|c| c.values.iter().any(|v| v.contains(account)))
             })
         };
-        let outside_account = ["999999999999", "888888888888", "777777777777", "123456789012"]
-            .into_iter()
-            .find(|a| !mentions(a) && !options.is_inside(a))
-            .unwrap_or("999999999999")
-            .to_owned();
+        let outside_account = [
+            "999999999999",
+            "888888888888",
+            "777777777777",
+            "123456789012",
+        ]
+        .into_iter()
+        .find(|a| !mentions(a) && !options.is_inside(a))
+        .unwrap_or("999999999999")
+        .to_owned();
         Self {
             policy,
             options,
@@ -145,7 +166,10 @@ impl<'a> Ctx<'a> {
         witness: Option<Witness>,
         fix: &str,
     ) {
-        let duplicate = self.findings.iter().any(|f| f.id == id && f.statement == index && f.path == path);
+        let duplicate = self
+            .findings
+            .iter()
+            .any(|f| f.id == id && f.statement == index && f.path == path);
         if duplicate {
             return;
         }
@@ -154,7 +178,9 @@ impl<'a> Ctx<'a> {
             severity,
             source: self.policy.source.clone(),
             statement: index,
-            line: index.and_then(|i| self.policy.policy.statement_location(i)).map(|l| l.line),
+            line: index
+                .and_then(|i| self.policy.policy.statement_location(i))
+                .map(|l| l.line),
             path,
             message,
             witness,
@@ -177,38 +203,60 @@ impl<'a> Ctx<'a> {
 
     /// The admitted cubes of Allow statement `index`.
     pub fn admitted_of(&self, index: usize) -> impl Iterator<Item = &Cube> {
-        self.analysis().1.iter().filter(move |(i, _)| *i == index).map(|(_, c)| c)
+        self.analysis()
+            .1
+            .iter()
+            .filter(move |(i, _)| *i == index)
+            .map(|(_, c)| c)
     }
 
     /// A request in one of `cubes` that the engine allows, spelled with `hints`.
-    pub fn allowed_witness<'c>(&self, cubes: impl IntoIterator<Item = &'c Cube>, hints: &Hints) -> Option<Witness> {
+    pub fn allowed_witness<'c>(
+        &self,
+        cubes: impl IntoIterator<Item = &'c Cube>,
+        hints: &Hints,
+    ) -> Option<Witness> {
         let policy = self.policy;
         let role = self.role_arn.as_str();
         cubes.into_iter().find_map(|cube| {
-            find(&self.space, cube, hints, &mut |w: &Witness| w.decision(policy, role) == PolicyDecision::Allow)
+            find(&self.space, cube, hints, &mut |w: &Witness| {
+                w.decision(policy, role) == PolicyDecision::Allow
+            })
         })
     }
 
     /// A witness for statement `index` with no special hints.
     pub fn statement_witness(&self, index: usize) -> Option<Witness> {
-        let hints = Hints { outside_account: Some(self.outside_account.clone()), ..Hints::default() };
+        let hints = Hints {
+            outside_account: Some(self.outside_account.clone()),
+            ..Hints::default()
+        };
         self.allowed_witness(self.admitted_of(index), &hints)
     }
 
     /// The union of what admitted cubes of statement `index` allow for `key` when it is present
     /// (universal when a cube leaves the key unconstrained).
     pub fn present_language(&self, index: usize, key: &str) -> Dfa {
-        let has_deny = self.policy.statements().any(|(_, s)| s.effect == Effect::Deny);
+        let has_deny = self
+            .policy
+            .statements()
+            .any(|(_, s)| s.effect == Effect::Deny);
         if !has_deny {
             // Without Deny statements the admitted set of a statement is its own cubes, whose
             // projection on `key` is what its conditions on `key` allow.
-            let Some(statement) = self.statement(index) else { return self.space.dfa(&[]) };
+            let Some(statement) = self.statement(index) else {
+                return self.space.dfa(&[]);
+            };
             return match crate::compile::key_constraints(&self.space, statement, key) {
                 None => self.space.everything(),
                 Some(constraints) => {
                     let mut out = self.space.dfa(&[]);
                     for c in constraints.iter().filter(|c| c.presence != Some(false)) {
-                        out = if out.is_empty() { c.all.clone() } else { out.union(&c.all) };
+                        out = if out.is_empty() {
+                            c.all.clone()
+                        } else {
+                            out.union(&c.all)
+                        };
                     }
                     out
                 }
@@ -233,14 +281,23 @@ impl<'a> Ctx<'a> {
 
     /// Allow statements with their indices.
     pub fn allow_statements(&self) -> Vec<(usize, &'a Statement)> {
-        self.policy.statements().filter(|(_, s)| s.effect == Effect::Allow).collect()
+        self.policy
+            .statements()
+            .filter(|(_, s)| s.effect == Effect::Allow)
+            .collect()
     }
 }
 
 /// Conditions of `statement` on `key` (case-insensitive).
-pub fn conditions_on<'s>(statement: &'s Statement, key: &str) -> impl Iterator<Item = &'s Condition> {
+pub fn conditions_on<'s>(
+    statement: &'s Statement,
+    key: &str,
+) -> impl Iterator<Item = &'s Condition> {
     let key = key.to_lowercase();
-    statement.conditions.iter().filter(move |c| c.key.to_lowercase() == key)
+    statement
+        .conditions
+        .iter()
+        .filter(move |c| c.key.to_lowercase() == key)
 }
 
 /// Whether a condition requires its key to be present with a matching value (a real pin): a
@@ -258,8 +315,13 @@ pub fn is_pin(condition: &Condition) -> bool {
 pub fn is_wildcard(condition: &Condition) -> bool {
     use Operator::*;
     match condition.operator.base {
-        StringLike | ArnLike | ArnEquals => condition.values.iter().any(|v| v.contains('*') || v.contains('?')),
-        StringNotEquals | StringNotLike | ArnNotEquals | ArnNotLike | StringNotEqualsIgnoreCase => true,
+        StringLike | ArnLike | ArnEquals => condition
+            .values
+            .iter()
+            .any(|v| v.contains('*') || v.contains('?')),
+        StringNotEquals | StringNotLike | ArnNotEquals | ArnNotLike | StringNotEqualsIgnoreCase => {
+            true
+        }
         _ => false,
     }
 }

@@ -28,7 +28,11 @@ pub struct TrustPolicy {
 pub enum LoadError {
     /// The engine refused the document; `code` is AWS's (`MalformedPolicyDocument`).
     #[error("{file}: {code}: {message}")]
-    Malformed { file: String, code: &'static str, message: String },
+    Malformed {
+        file: String,
+        code: &'static str,
+        message: String,
+    },
 }
 
 impl TrustPolicy {
@@ -36,8 +40,11 @@ impl TrustPolicy {
     /// (no NotPrincipal, no Resource, no partial wildcards…) is run too, but its verdict is kept
     /// in [`TrustPolicy::validation`] rather than refused: those are findings TP001–TP003.
     pub fn parse(source: &str, text: &str) -> Result<Self, LoadError> {
-        let policy = Policy::parse_unvalidated(text, PolicyType::Trust).map_err(|e| malformed(source, &e))?;
-        let validation = Policy::parse(text, PolicyType::Trust).err().map(|e| (e.code(), e.message().to_owned()));
+        let policy = Policy::parse_unvalidated(text, PolicyType::Trust)
+            .map_err(|e| malformed(source, &e))?;
+        let validation = Policy::parse(text, PolicyType::Trust)
+            .err()
+            .map(|e| (e.code(), e.message().to_owned()));
         let raw: serde_json::Value = serde_json::from_str(text).unwrap_or(serde_json::Value::Null);
         let statements = raw.get("Statement");
         let statement_is_array = statements.is_some_and(serde_json::Value::is_array);
@@ -50,7 +57,13 @@ impl TrustPolicy {
             .iter()
             .map(|s| s.get("Principal").and_then(serde_json::Value::as_str) == Some("*"))
             .collect();
-        Ok(Self { source: source.to_owned(), policy, validation, statement_is_array, principal_is_string_star })
+        Ok(Self {
+            source: source.to_owned(),
+            policy,
+            validation,
+            statement_is_array,
+            principal_is_string_star,
+        })
     }
 
     /// The parsed document.
@@ -65,16 +78,30 @@ impl TrustPolicy {
 
     /// The JSON path of statement `index`.
     pub fn statement_path(&self, index: usize) -> String {
-        if self.statement_is_array { format!("$.Statement[{index}]") } else { "$.Statement".to_owned() }
+        if self.statement_is_array {
+            format!("$.Statement[{index}]")
+        } else {
+            "$.Statement".to_owned()
+        }
     }
 
     /// The JSON path of a statement's condition on `key` under `operator`.
     pub fn condition_path(&self, index: usize, condition: &ast::Condition) -> String {
-        format!("{}.Condition.{}[\"{}\"]", self.statement_path(index), condition.operator, condition.key)
+        format!(
+            "{}.Condition.{}[\"{}\"]",
+            self.statement_path(index),
+            condition.operator,
+            condition.key
+        )
     }
 
     /// The JSON path of a statement's principal element.
-    pub fn principal_path(&self, index: usize, kind: Option<PrincipalKind>, negated: bool) -> String {
+    pub fn principal_path(
+        &self,
+        index: usize,
+        kind: Option<PrincipalKind>,
+        negated: bool,
+    ) -> String {
         let element = if negated { "NotPrincipal" } else { "Principal" };
         match kind {
             Some(kind) => format!("{}.{element}.{}", self.statement_path(index), kind.as_str()),
@@ -84,7 +111,10 @@ impl TrustPolicy {
 
     /// Whether statement `index` wrote `"Principal": "*"` (the string form IAM rejects in roles).
     pub fn principal_is_string_star(&self, index: usize) -> bool {
-        self.principal_is_string_star.get(index).copied().unwrap_or(false)
+        self.principal_is_string_star
+            .get(index)
+            .copied()
+            .unwrap_or(false)
             || self
                 .document()
                 .statements
@@ -95,7 +125,11 @@ impl TrustPolicy {
 }
 
 fn malformed(source: &str, error: &PolicyError) -> LoadError {
-    LoadError::Malformed { file: source.to_owned(), code: error.code(), message: error.message().to_owned() }
+    LoadError::Malformed {
+        file: source.to_owned(),
+        code: error.code(),
+        message: error.message().to_owned(),
+    }
 }
 
 /// The values a statement's principal names, as (kind, value); `"*"` is `(None, "*")`.
@@ -103,8 +137,9 @@ pub fn principal_values(statement: &Statement) -> Vec<(Option<PrincipalKind>, &s
     match statement.principal.as_ref().map(|p| &p.principal) {
         None => Vec::new(),
         Some(Principal::Any) => vec![(None, "*")],
-        Some(Principal::Specified(entries)) => {
-            entries.iter().flat_map(|e| e.values.iter().map(move |v| (Some(e.kind), v.as_str()))).collect()
-        }
+        Some(Principal::Specified(entries)) => entries
+            .iter()
+            .flat_map(|e| e.values.iter().map(move |v| (Some(e.kind), v.as_str())))
+            .collect(),
     }
 }

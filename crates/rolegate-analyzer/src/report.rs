@@ -14,15 +14,31 @@ use crate::finding::{Finding, title};
 pub fn findings_text(findings: &[Finding]) -> String {
     let mut out = String::new();
     for f in findings {
-        let statement = f.statement.map(|i| format!(" statement {i}")).unwrap_or_default();
-        let _ = writeln!(out, "{} {} [{}] {}{statement} {}", f.severity, f.id, title(f.id), f.source, f.path);
+        let statement = f
+            .statement
+            .map(|i| format!(" statement {i}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{} {} [{}] {}{statement} {}",
+            f.severity,
+            f.id,
+            title(f.id),
+            f.source,
+            f.path
+        );
         let _ = writeln!(out, "  {}", f.message);
         if let Some(w) = &f.witness {
             let _ = writeln!(out, "  witness: {w}");
         }
         let _ = writeln!(out, "  fix: {}", f.fix);
     }
-    let _ = writeln!(out, "{} finding{}", findings.len(), if findings.len() == 1 { "" } else { "s" });
+    let _ = writeln!(
+        out,
+        "{} finding{}",
+        findings.len(),
+        if findings.len() == 1 { "" } else { "s" }
+    );
     out
 }
 
@@ -40,7 +56,10 @@ pub fn findings_sarif(findings: &[Finding]) -> String {
     let rules: Vec<Value> = ids
         .iter()
         .map(|id| {
-            let level = findings.iter().find(|f| f.id == *id).map_or("warning", |f| f.severity.sarif_level());
+            let level = findings
+                .iter()
+                .find(|f| f.id == *id)
+                .map_or("warning", |f| f.severity.sarif_level());
             json!({
                 "id": id,
                 "name": title(id).replace(' ', ""),
@@ -92,23 +111,44 @@ pub fn findings_sarif(findings: &[Finding]) -> String {
 /// Who can assume, for people.
 pub fn admitted_text(set: &AdmittedSet) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}: {} entr{}", set.source, set.entries.len(), if set.entries.len() == 1 { "y" } else { "ies" });
+    let _ = writeln!(
+        out,
+        "{}: {} entr{}",
+        set.source,
+        set.entries.len(),
+        if set.entries.len() == 1 { "y" } else { "ies" }
+    );
     for (i, e) in set.entries.iter().enumerate() {
-        let _ = writeln!(out, "{}. {} {} — {} (statement {})", i + 1, e.principal_kind, e.principal, e.scope, e.statement);
+        let _ = writeln!(
+            out,
+            "{}. {} {} — {} (statement {})",
+            i + 1,
+            e.principal_kind,
+            e.principal,
+            e.scope,
+            e.statement
+        );
         let _ = writeln!(out, "   actions: {}", e.actions.join(", "));
         for c in &e.conditions {
             let _ = writeln!(out, "   when: {c}");
         }
         if !e.except_denied_by.is_empty() {
             let list: Vec<String> = e.except_denied_by.iter().map(ToString::to_string).collect();
-            let _ = writeln!(out, "   except what Deny statement(s) {} match", list.join(", "));
+            let _ = writeln!(
+                out,
+                "   except what Deny statement(s) {} match",
+                list.join(", ")
+            );
         }
         match &e.witness {
             Some(w) => {
                 let _ = writeln!(out, "   witness: {w}");
             }
             None => {
-                let _ = writeln!(out, "   witness: none found (the entry needs values the analyzer cannot spell)");
+                let _ = writeln!(
+                    out,
+                    "   witness: none found (the entry needs values the analyzer cannot spell)"
+                );
             }
         }
     }
@@ -122,7 +162,11 @@ pub fn admitted_json(set: &AdmittedSet) -> String {
 
 fn change_lines(out: &mut String, sign: &str, changes: &[Change]) {
     for c in changes {
-        let _ = writeln!(out, "{sign} {} {} — {} (statement {})", c.principal_kind, c.principal, c.scope, c.statement);
+        let _ = writeln!(
+            out,
+            "{sign} {} {} — {} (statement {})",
+            c.principal_kind, c.principal, c.scope, c.statement
+        );
         for cond in &c.conditions {
             let _ = writeln!(out, "    when: {cond}");
         }
@@ -170,7 +214,12 @@ mod tests {
         let tp007 = list.iter().find(|f| f["id"] == "TP007").unwrap();
         assert_eq!(tp007["severity"], "Critical");
         assert_eq!(tp007["path"], "$.Statement[0].Principal.AWS");
-        assert!(tp007["witness"]["principal"].as_str().unwrap().starts_with("arn:aws:"));
+        assert!(
+            tp007["witness"]["principal"]
+                .as_str()
+                .unwrap()
+                .starts_with("arn:aws:")
+        );
     }
 
     #[test]
@@ -182,9 +231,18 @@ mod tests {
         let result = &run["results"][0];
         assert_eq!(result["level"], "error");
         let rule_index = result["ruleIndex"].as_u64().unwrap() as usize;
-        assert_eq!(run["tool"]["driver"]["rules"][rule_index]["id"], result["ruleId"]);
-        assert_eq!(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "open.json");
-        assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 1);
+        assert_eq!(
+            run["tool"]["driver"]["rules"][rule_index]["id"],
+            result["ruleId"]
+        );
+        assert_eq!(
+            result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "open.json"
+        );
+        assert_eq!(
+            result["locations"][0]["physicalLocation"]["region"]["startLine"],
+            1
+        );
     }
 
     #[test]

@@ -43,7 +43,12 @@ pub type KeyValue = Option<Vec<String>>;
 impl KeyConstraint {
     /// No constraint at all over `universe` (the key's full language).
     pub fn universal(universe: &Dfa, multi: bool) -> Self {
-        Self { presence: None, all: universe.clone(), some: Vec::new(), multi }
+        Self {
+            presence: None,
+            all: universe.clone(),
+            some: Vec::new(),
+            multi,
+        }
     }
 
     /// Whether the constraint admits nothing.
@@ -65,7 +70,11 @@ impl KeyConstraint {
             return false;
         }
         let all_ok = values.iter().all(|v| self.all.accepts(v));
-        all_ok && self.some.iter().all(|e| values.iter().any(|v| e.accepts(v)))
+        all_ok
+            && self
+                .some
+                .iter()
+                .all(|e| values.iter().any(|v| e.accepts(v)))
     }
 
     /// Both constraints at once.
@@ -77,13 +86,23 @@ impl KeyConstraint {
         };
         let mut some = self.some.clone();
         some.extend(other.some.iter().cloned());
-        let c = Self { presence, all: self.all.intersect(&other.all), some, multi: self.multi || other.multi };
+        let c = Self {
+            presence,
+            all: self.all.intersect(&other.all),
+            some,
+            multi: self.multi || other.multi,
+        };
         (!c.is_empty()).then_some(c)
     }
 
     /// The complement, as a union of constraints (relative to `universe`).
     pub fn complement(&self, universe: &Dfa) -> Vec<Self> {
-        let any = |presence| Self { presence, all: universe.clone(), some: Vec::new(), multi: self.multi };
+        let any = |presence| Self {
+            presence,
+            all: universe.clone(),
+            some: Vec::new(),
+            multi: self.multi,
+        };
         let mut out = Vec::new();
         match self.presence {
             Some(true) => out.push(any(Some(false))),
@@ -96,13 +115,28 @@ impl KeyConstraint {
         // Present with a value outside `all`.
         let outside = universe.minus(&self.all);
         if self.multi {
-            out.push(Self { presence: Some(true), all: universe.clone(), some: vec![outside], multi: true });
+            out.push(Self {
+                presence: Some(true),
+                all: universe.clone(),
+                some: vec![outside],
+                multi: true,
+            });
             // Or some required value is missing: every value avoids that language.
             for e in &self.some {
-                out.push(Self { presence: None, all: universe.minus(e), some: Vec::new(), multi: true });
+                out.push(Self {
+                    presence: None,
+                    all: universe.minus(e),
+                    some: Vec::new(),
+                    multi: true,
+                });
             }
         } else {
-            out.push(Self { presence: Some(true), all: outside, some: Vec::new(), multi: false });
+            out.push(Self {
+                presence: Some(true),
+                all: outside,
+                some: Vec::new(),
+                multi: false,
+            });
         }
         out.into_iter().filter(|c| !c.is_empty()).collect()
     }
@@ -134,7 +168,9 @@ impl KeyConstraint {
     /// Whether this constraint admits every value that `other` admits.
     pub fn contains(&self, other: &Self, universe: &Dfa) -> bool {
         // other ⊆ self ⇔ other ∩ ¬self = ∅.
-        self.complement(universe).iter().all(|c| c.intersect(other).is_none())
+        self.complement(universe)
+            .iter()
+            .all(|c| c.intersect(other).is_none())
     }
 }
 
@@ -162,7 +198,10 @@ pub trait Universe {
 impl Cube {
     /// Every request.
     pub fn everything() -> Self {
-        Self { keys: BTreeMap::new(), opaque: Vec::new() }
+        Self {
+            keys: BTreeMap::new(),
+            opaque: Vec::new(),
+        }
     }
 
     /// Requests in both cubes, or `None` when that is empty.
@@ -177,7 +216,9 @@ impl Cube {
         }
         let mut opaque = self.opaque.clone();
         for atom in &other.opaque {
-            let contradiction = opaque.iter().any(|a| a.condition == atom.condition && a.negated != atom.negated);
+            let contradiction = opaque
+                .iter()
+                .any(|a| a.condition == atom.condition && a.negated != atom.negated);
             if contradiction {
                 return None;
             }
@@ -190,6 +231,10 @@ impl Cube {
 
     /// Requests in this cube but not in `other`, as disjoint cubes.
     pub fn minus(&self, other: &Self, universe: &dyn Universe) -> Vec<Self> {
+        // Disjoint cubes (the common case: another principal) need no splitting.
+        if self.intersect(other).is_none() {
+            return vec![self.clone()];
+        }
         // self \ (c1 ∧ c2 ∧ …) = (self ∧ ¬c1) ∪ (self ∧ c1 ∧ ¬c2) ∪ …; disjoint by construction.
         let mut out = Vec::new();
         let mut prefix = self.clone();
@@ -211,7 +256,10 @@ impl Cube {
         }
         for atom in &other.opaque {
             let mut neg = Cube::everything();
-            neg.opaque.push(OpaqueAtom { condition: atom.condition.clone(), negated: !atom.negated });
+            neg.opaque.push(OpaqueAtom {
+                condition: atom.condition.clone(),
+                negated: !atom.negated,
+            });
             if let Some(c) = prefix.intersect(&neg) {
                 out.push(c);
             }
@@ -242,7 +290,10 @@ impl Cube {
                 other => request.context.get(other).map(<[String]>::to_vec),
             };
             constraint.admits(value.as_deref())
-        }) && self.opaque.iter().all(|atom| condition::evaluate(&atom.condition, request) != atom.negated)
+        }) && self
+            .opaque
+            .iter()
+            .all(|atom| condition::evaluate(&atom.condition, request) != atom.negated)
     }
 }
 
@@ -262,7 +313,10 @@ impl CubeSet {
     pub fn minus(&self, other: &CubeSet, universe: &dyn Universe) -> CubeSet {
         let mut current = self.cubes.clone();
         for sub in &other.cubes {
-            current = current.iter().flat_map(|c| c.minus(sub, universe)).collect();
+            current = current
+                .iter()
+                .flat_map(|c| c.minus(sub, universe))
+                .collect();
             if current.is_empty() {
                 break;
             }
@@ -290,7 +344,15 @@ mod tests {
     fn cube(_alphabet: &(), key: &str, pattern: &str, presence: Option<bool>) -> Cube {
         let mut c = Cube::everything();
         let all = Dfa::from_pieces(&glob_pieces(pattern, false));
-        c.keys.insert(key.into(), KeyConstraint { presence, all, some: Vec::new(), multi: false });
+        c.keys.insert(
+            key.into(),
+            KeyConstraint {
+                presence,
+                all,
+                some: Vec::new(),
+                multi: false,
+            },
+        );
         c
     }
 
@@ -311,7 +373,10 @@ mod tests {
     fn subtraction_over_two_keys_splits() {
         let (alphabet, universe) = setup(&["a*", "b*"]);
         let mut deny = cube(&alphabet, "k1", "a*", Some(true));
-        deny.keys.insert("k2".into(), cube(&alphabet, "k2", "b*", Some(true)).keys["k2"].clone());
+        deny.keys.insert(
+            "k2".into(),
+            cube(&alphabet, "k2", "b*", Some(true)).keys["k2"].clone(),
+        );
         let left = Cube::everything().minus(&deny, &universe);
         // ¬k1 (absent or not a*) ∪ (k1 ∧ ¬k2 (absent or not b*)).
         assert_eq!(left.len(), 4);
@@ -319,10 +384,14 @@ mod tests {
 
     #[test]
     fn multi_valued_complement() {
-        let (alphabet, universe) = setup(&["authenticated", "unauthenticated"]);
-        let _ = alphabet;
+        let (_alphabet, universe) = setup(&["authenticated", "unauthenticated"]);
         let e = Dfa::from_pieces(&glob_pieces("authenticated", false));
-        let any_auth = KeyConstraint { presence: None, all: (*universe.0).clone(), some: vec![e], multi: true };
+        let any_auth = KeyConstraint {
+            presence: None,
+            all: (*universe.0).clone(),
+            some: vec![e],
+            multi: true,
+        };
         let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert!(any_auth.admits(Some(&v(&["authenticated", "cognito-idp"]))));
         assert!(!any_auth.admits(Some(&v(&["unauthenticated"]))));
@@ -331,7 +400,10 @@ mod tests {
             assert!(!c.admits(Some(&v(&["authenticated"]))));
         }
         let comp = any_auth.complement(&universe.0);
-        assert!(comp.iter().any(|c| c.admits(Some(&v(&["unauthenticated"])))));
+        assert!(
+            comp.iter()
+                .any(|c| c.admits(Some(&v(&["unauthenticated"]))))
+        );
         assert!(comp.iter().any(|c| c.admits(None)));
     }
 }

@@ -43,7 +43,11 @@ pub struct Witness {
 impl Witness {
     /// The engine request for assuming `role_arn`.
     pub fn request(&self, role_arn: &str) -> Request {
-        let mut request = Request::new(self.principal.clone(), self.action.clone(), role_arn.to_owned());
+        let mut request = Request::new(
+            self.principal.clone(),
+            self.action.clone(),
+            role_arn.to_owned(),
+        );
         request.principal_id = self.principal_id.clone();
         for (key, values) in &self.context {
             request.context.insert_all(key, values.iter().cloned());
@@ -90,11 +94,15 @@ pub struct Hints {
 pub fn with_claim_hints(cube: &Cube, hints: &Hints) -> Hints {
     let mut out = hints.clone();
     for (key, constraint) in &cube.keys {
-        let Some(url) = key.strip_suffix(":sub") else { continue };
+        let Some(url) = key.strip_suffix(":sub") else {
+            continue;
+        };
         if out.preferred.contains_key(key) {
             continue;
         }
-        let Some(issuer) = crate::issuers::IssuerBase::builtin().by_url(url) else { continue };
+        let Some(issuer) = crate::issuers::IssuerBase::builtin().by_url(url) else {
+            continue;
+        };
         if let Some(subject) = issuer.pretty_subject(&constraint.all) {
             out.preferred.insert(key.clone(), vec![subject]);
         }
@@ -103,7 +111,12 @@ pub fn with_claim_hints(cube: &Cube, hints: &Hints) -> Hints {
 }
 
 /// Searches for a request in `cube` that `check` accepts (typically: the engine allows it).
-pub fn find(space: &Space, cube: &Cube, hints: &Hints, check: &mut dyn FnMut(&Witness) -> bool) -> Option<Witness> {
+pub fn find(
+    space: &Space,
+    cube: &Cube,
+    hints: &Hints,
+    check: &mut dyn FnMut(&Witness) -> bool,
+) -> Option<Witness> {
     let claim_hints = with_claim_hints(cube, hints);
     let hints = &claim_hints;
     let actions = action_candidates(cube);
@@ -149,7 +162,14 @@ pub fn find(space: &Space, cube: &Cube, hints: &Hints, check: &mut dyn FnMut(&Wi
 
 fn action_candidates(cube: &Cube) -> Vec<String> {
     // The entry actions first: they are what a caller is "admitted" to.
-    let order = [TRUST_ACTIONS[1], TRUST_ACTIONS[2], TRUST_ACTIONS[0], TRUST_ACTIONS[3], TRUST_ACTIONS[4], TRUST_ACTIONS[5]];
+    let order = [
+        TRUST_ACTIONS[1],
+        TRUST_ACTIONS[2],
+        TRUST_ACTIONS[0],
+        TRUST_ACTIONS[3],
+        TRUST_ACTIONS[4],
+        TRUST_ACTIONS[5],
+    ];
     order
         .iter()
         .filter(|a| cube.key(ACTION_KEY).is_none_or(|c| c.all.accepts(a)))
@@ -162,10 +182,11 @@ fn principal_candidates(space: &Space, cube: &Cube, hints: &Hints) -> Vec<String
     let allowed = principal.clone().unwrap_or_else(|| space.everything());
     let mut out: Vec<String> = Vec::new();
     let push = |w: Option<String>, out: &mut Vec<String>| {
-        if let Some(w) = w {
-            if allowed.accepts(&w) && !out.contains(&w) {
-                out.push(w);
-            }
+        if let Some(w) = w
+            && allowed.accepts(&w)
+            && !out.contains(&w)
+        {
+            out.push(w);
         }
     };
     let arn_constraint = cube.key("aws:principalarn").map(|c| c.all.clone());
@@ -174,10 +195,10 @@ fn principal_candidates(space: &Space, cube: &Cube, hints: &Hints) -> Vec<String
     if let Some(outside) = &hints.outside_account {
         accounts.push(outside.clone());
     }
-    if let Some(acct) = &account_constraint {
-        if let Some(a) = acct.intersect(&space.dfa(&[account_pieces()])).witness() {
-            accounts.push(a);
-        }
+    if let Some(acct) = &account_constraint
+        && let Some(a) = acct.intersect(&space.dfa(&[account_pieces()])).witness()
+    {
+        accounts.push(a);
     }
     accounts.push("123456789012".to_owned());
     for preferred in hints.preferred.get(PRINCIPAL_KEY).into_iter().flatten() {
@@ -192,12 +213,25 @@ fn principal_candidates(space: &Space, cube: &Cube, hints: &Hints) -> Vec<String
                     let names = vec![Piece::Many(CharSet::parse_class("a-zA-Z0-9_+=,.@-/"))];
                     let head = literal_pieces(&format!("arn:{partition}:iam::{account}:"), false);
                     let shapes = [
-                        [head.clone(), literal_pieces("role/", false), name.clone(), names.clone()].concat(),
+                        [
+                            head.clone(),
+                            literal_pieces("role/", false),
+                            name.clone(),
+                            names.clone(),
+                        ]
+                        .concat(),
                         [head.clone(), literal_pieces("root", false)].concat(),
                         [head, literal_pieces("user/", false), name, names].concat(),
                     ];
                     for shape in shapes {
-                        push(space.dfa(&[shape]).intersect(arn).intersect(&allowed).witness(), &mut out);
+                        push(
+                            space
+                                .dfa(&[shape])
+                                .intersect(arn)
+                                .intersect(&allowed)
+                                .witness(),
+                            &mut out,
+                        );
                         if out.len() >= 2 {
                             break 'search;
                         }
@@ -221,7 +255,12 @@ fn principal_candidates(space: &Space, cube: &Cube, hints: &Hints) -> Vec<String
     // Whatever the principal language's shortest member is (services, providers, `*`).
     push(allowed.witness(), &mut out);
     if let Some(arn) = &arn_constraint {
-        push(arn.intersect(&allowed).intersect(space.aws_principals()).witness(), &mut out);
+        push(
+            arn.intersect(&allowed)
+                .intersect(space.aws_principals())
+                .witness(),
+            &mut out,
+        );
     }
     out
 }
@@ -262,11 +301,8 @@ fn context_candidates(cube: &Cube, hints: &Hints) -> Option<BTreeMap<String, Vec
             .flatten()
             .find(|v| constraint.admits(Some(std::slice::from_ref(*v))))
             .map(|v| Some(vec![v.clone()]));
-        match preferred.or_else(|| constraint.witness(true))? {
-            Some(values) => {
-                context.insert(key.clone(), values);
-            }
-            None => {}
+        if let Some(values) = preferred.or_else(|| constraint.witness(true))? {
+            context.insert(key.clone(), values);
         }
     }
     Some(context)
@@ -277,7 +313,9 @@ fn opaque_candidates(cube: &Cube, hints: &Hints) -> Vec<Vec<(String, Option<Vec<
     let mut per_key: BTreeMap<String, Vec<Option<Vec<String>>>> = BTreeMap::new();
     for atom in &cube.opaque {
         let key = atom.condition.key.to_lowercase();
-        if DERIVED_KEYS.contains(&key.as_str()) && atom.condition.values.iter().all(|v| !v.contains("${")) {
+        if DERIVED_KEYS.contains(&key.as_str())
+            && atom.condition.values.iter().all(|v| !v.contains("${"))
+        {
             continue;
         }
         let entry = per_key.entry(key.clone()).or_insert_with(|| vec![None]);
@@ -319,13 +357,31 @@ fn candidates_for(op: Operator, value: &str) -> Vec<String> {
     use Operator::*;
     match op {
         Bool => vec!["true".into(), "false".into()],
-        NumericEquals | NumericNotEquals | NumericLessThan | NumericLessThanEquals | NumericGreaterThan
+        NumericEquals
+        | NumericNotEquals
+        | NumericLessThan
+        | NumericLessThanEquals
+        | NumericGreaterThan
         | NumericGreaterThanEquals => match value.trim().parse::<f64>() {
-            Ok(n) => vec![format_number(n), format_number(n - 1.0), format_number(n + 1.0), "0".into()],
+            Ok(n) => vec![
+                format_number(n),
+                format_number(n - 1.0),
+                format_number(n + 1.0),
+                "0".into(),
+            ],
             Err(_) => vec![value.to_owned()],
         },
-        DateEquals | DateNotEquals | DateLessThan | DateLessThanEquals | DateGreaterThan | DateGreaterThanEquals => {
-            vec![value.to_owned(), "1970-01-01T00:00:00Z".into(), "2999-12-31T23:59:59Z".into()]
+        DateEquals
+        | DateNotEquals
+        | DateLessThan
+        | DateLessThanEquals
+        | DateGreaterThan
+        | DateGreaterThanEquals => {
+            vec![
+                value.to_owned(),
+                "1970-01-01T00:00:00Z".into(),
+                "2999-12-31T23:59:59Z".into(),
+            ]
         }
         IpAddress | NotIpAddress => {
             let address = value.split('/').next().unwrap_or(value).to_owned();
@@ -336,7 +392,11 @@ fn candidates_for(op: Operator, value: &str) -> Vec<String> {
 }
 
 fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { n.to_string() }
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
+    }
 }
 
 /// Whether `constraint` admits the key being absent.

@@ -15,12 +15,21 @@ fn corpus_dir() -> PathBuf {
 #[test]
 fn corpus_findings_match_the_manifest_in_both_directions() {
     let manifest: Value =
-        serde_json::from_str(&std::fs::read_to_string(corpus_dir().join("manifest.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(corpus_dir().join("manifest.json")).unwrap())
+            .unwrap();
     let account = manifest["account"].as_str().unwrap().to_owned();
-    let zone: Vec<String> =
-        manifest["organization_accounts"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect();
+    let zone: Vec<String> = manifest["organization_accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
     let entries = manifest["policies"].as_array().unwrap();
-    assert!(entries.len() >= 80, "the corpus has {} policies", entries.len());
+    assert!(
+        entries.len() >= 80,
+        "the corpus has {} policies",
+        entries.len()
+    );
     let mut failures = Vec::new();
     let mut sound = 0;
     for entry in entries {
@@ -50,18 +59,29 @@ fn corpus_findings_match_the_manifest_in_both_directions() {
         if entry["sound"].as_bool() == Some(true) {
             sound += 1;
             for f in findings.iter().filter(|f| f.severity >= Severity::High) {
-                failures.push(format!("{file}: sound policy got {} {}: {}", f.id, f.severity, f.message));
+                failures.push(format!(
+                    "{file}: sound policy got {} {}: {}",
+                    f.id, f.severity, f.message
+                ));
             }
         }
         let role = options.role_arn_or_default();
         for f in &findings {
-            if let Some(w) = &f.witness {
-                if w.decision(&policy, &role) != PolicyDecision::Allow {
-                    failures.push(format!("{file}: {} witness is not allowed by the engine: {w}", f.id));
-                }
+            if let Some(w) = &f.witness
+                && w.decision(&policy, &role) != PolicyDecision::Allow
+            {
+                failures.push(format!(
+                    "{file}: {} witness is not allowed by the engine: {w}",
+                    f.id
+                ));
             }
         }
     }
     assert!(sound >= 4);
-    assert!(failures.is_empty(), "{} corpus failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} corpus failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

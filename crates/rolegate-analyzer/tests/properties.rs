@@ -6,6 +6,8 @@
 //! not. Requests carry the keys STS derives from the caller (`aws:PrincipalArn`,
 //! `aws:PrincipalAccount`) in their context, as STS puts them there.
 
+#![allow(clippy::unwrap_used)]
+
 use proptest::prelude::*;
 use rolegate_analyzer::{LintOptions, TrustPolicy, diff, who_can_assume};
 use rolegate_policy::{PolicyDecision, Request, evaluate_policy};
@@ -43,34 +45,120 @@ fn condition() -> impl Strategy<Value = (String, String, Value)> {
     let sub = format!("{GH}:sub");
     let aud = format!("{GH}:aud");
     prop_oneof![
-        Just(("StringEquals".to_owned(), sub.clone(), json!("repo:acme/app:ref:refs/heads/main"))),
+        Just((
+            "StringEquals".to_owned(),
+            sub.clone(),
+            json!("repo:acme/app:ref:refs/heads/main")
+        )),
         Just(("StringLike".to_owned(), sub.clone(), json!("repo:acme/*"))),
-        Just(("StringLike".to_owned(), sub.clone(), json!(["repo:acme*", "repo:?cme/app:*"]))),
-        Just(("StringNotLike".to_owned(), sub.clone(), json!("repo:acme/app:pull_request"))),
-        Just(("StringEqualsIgnoreCase".to_owned(), sub.clone(), json!("REPO:acme/app:ref:refs/heads/main"))),
-        Just(("ForAllValues:StringEquals".to_owned(), aud.clone(), json!("sts.amazonaws.com"))),
-        Just(("StringEqualsIfExists".to_owned(), aud, json!("sts.amazonaws.com"))),
-        Just(("StringEquals".to_owned(), "sts:ExternalId".to_owned(), json!("ext-1"))),
-        Just(("StringNotEquals".to_owned(), "sts:ExternalId".to_owned(), json!(["ext-1", "ext-2"]))),
-        Just(("Null".to_owned(), "sts:ExternalId".to_owned(), json!("false"))),
-        Just(("Null".to_owned(), "sts:ExternalId".to_owned(), json!("true"))),
-        Just(("ArnLike".to_owned(), "aws:PrincipalArn".to_owned(), json!("arn:aws:iam::*:role/c*"))),
-        Just(("ArnNotLike".to_owned(), "aws:PrincipalArn".to_owned(), json!("arn:aws:iam::111122223333:*"))),
-        Just(("StringEquals".to_owned(), "aws:PrincipalAccount".to_owned(), json!("111122223333"))),
-        Just(("StringEquals".to_owned(), "aws:PrincipalOrgID".to_owned(), json!("o-abc"))),
-        Just(("ForAllValues:StringEquals".to_owned(), "aws:TagKeys".to_owned(), json!(["team", "env"]))),
-        Just(("ForAnyValue:StringLike".to_owned(), "aws:TagKeys".to_owned(), json!("t*"))),
-        Just(("StringEquals".to_owned(), "aws:TagKeys".to_owned(), json!("team"))),
-        Just(("ForAnyValue:StringLike".to_owned(), "cognito-identity.amazonaws.com:amr".to_owned(), json!("authenticated"))),
-        Just(("Bool".to_owned(), "aws:MultiFactorAuthPresent".to_owned(), json!("true"))),
-        Just(("NumericLessThan".to_owned(), "aws:MultiFactorAuthAge".to_owned(), json!("3600"))),
+        Just((
+            "StringLike".to_owned(),
+            sub.clone(),
+            json!(["repo:acme*", "repo:?cme/app:*"])
+        )),
+        Just((
+            "StringNotLike".to_owned(),
+            sub.clone(),
+            json!("repo:acme/app:pull_request")
+        )),
+        Just((
+            "StringEqualsIgnoreCase".to_owned(),
+            sub.clone(),
+            json!("REPO:acme/app:ref:refs/heads/main")
+        )),
+        Just((
+            "ForAllValues:StringEquals".to_owned(),
+            aud.clone(),
+            json!("sts.amazonaws.com")
+        )),
+        Just((
+            "StringEqualsIfExists".to_owned(),
+            aud,
+            json!("sts.amazonaws.com")
+        )),
+        Just((
+            "StringEquals".to_owned(),
+            "sts:ExternalId".to_owned(),
+            json!("ext-1")
+        )),
+        Just((
+            "StringNotEquals".to_owned(),
+            "sts:ExternalId".to_owned(),
+            json!(["ext-1", "ext-2"])
+        )),
+        Just((
+            "Null".to_owned(),
+            "sts:ExternalId".to_owned(),
+            json!("false")
+        )),
+        Just((
+            "Null".to_owned(),
+            "sts:ExternalId".to_owned(),
+            json!("true")
+        )),
+        Just((
+            "ArnLike".to_owned(),
+            "aws:PrincipalArn".to_owned(),
+            json!("arn:aws:iam::*:role/c*")
+        )),
+        Just((
+            "ArnNotLike".to_owned(),
+            "aws:PrincipalArn".to_owned(),
+            json!("arn:aws:iam::111122223333:*")
+        )),
+        Just((
+            "StringEquals".to_owned(),
+            "aws:PrincipalAccount".to_owned(),
+            json!("111122223333")
+        )),
+        Just((
+            "StringEquals".to_owned(),
+            "aws:PrincipalOrgID".to_owned(),
+            json!("o-abc")
+        )),
+        Just((
+            "ForAllValues:StringEquals".to_owned(),
+            "aws:TagKeys".to_owned(),
+            json!(["team", "env"])
+        )),
+        Just((
+            "ForAnyValue:StringLike".to_owned(),
+            "aws:TagKeys".to_owned(),
+            json!("t*")
+        )),
+        Just((
+            "StringEquals".to_owned(),
+            "aws:TagKeys".to_owned(),
+            json!("team")
+        )),
+        Just((
+            "ForAnyValue:StringLike".to_owned(),
+            "cognito-identity.amazonaws.com:amr".to_owned(),
+            json!("authenticated")
+        )),
+        Just((
+            "Bool".to_owned(),
+            "aws:MultiFactorAuthPresent".to_owned(),
+            json!("true")
+        )),
+        Just((
+            "NumericLessThan".to_owned(),
+            "aws:MultiFactorAuthAge".to_owned(),
+            json!("3600")
+        )),
     ]
 }
 
 fn statement() -> impl Strategy<Value = Value> {
-    (any::<bool>(), principal_value(), action_value(), proptest::collection::vec(condition(), 0..3)).prop_map(
-        |(deny, principal, (action_key, action), conditions)| {
-            let mut s = json!({"Effect": if deny { "Deny" } else { "Allow" }, "Principal": principal});
+    (
+        any::<bool>(),
+        principal_value(),
+        action_value(),
+        proptest::collection::vec(condition(), 0..3),
+    )
+        .prop_map(|(deny, principal, (action_key, action), conditions)| {
+            let mut s =
+                json!({"Effect": if deny { "Deny" } else { "Allow" }, "Principal": principal});
             s[action_key] = action;
             if !conditions.is_empty() {
                 let mut block = serde_json::Map::new();
@@ -81,8 +169,7 @@ fn statement() -> impl Strategy<Value = Value> {
                 s["Condition"] = Value::Object(block);
             }
             s
-        },
-    )
+        })
 }
 
 fn policy() -> impl Strategy<Value = TrustPolicy> {
@@ -99,21 +186,71 @@ fn policy() -> impl Strategy<Value = TrustPolicy> {
 /// A caller and the keys STS derives for it.
 fn caller() -> impl Strategy<Value = (String, Option<String>, Vec<(&'static str, String)>)> {
     let aws = |principal: &str, arn: &str, account: &str, id: Option<&str>| {
-        (principal.to_owned(), id.map(str::to_owned), vec![("aws:PrincipalArn", arn.to_owned()), ("aws:PrincipalAccount", account.to_owned())])
+        (
+            principal.to_owned(),
+            id.map(str::to_owned),
+            vec![
+                ("aws:PrincipalArn", arn.to_owned()),
+                ("aws:PrincipalAccount", account.to_owned()),
+            ],
+        )
     };
     prop_oneof![
-        Just(aws("arn:aws:sts::111122223333:assumed-role/ci/s1", "arn:aws:iam::111122223333:role/ci", "111122223333", Some("AROACIROLEID12345678:s1"))),
-        Just(aws("arn:aws:sts::999999999999:assumed-role/ci/s1", "arn:aws:iam::999999999999:role/ci", "999999999999", None)),
-        Just(aws("arn:aws:sts::444455556666:assumed-role/cd/x", "arn:aws:iam::444455556666:role/cd", "444455556666", None)),
-        Just(aws("arn:aws:iam::111122223333:user/bob", "arn:aws:iam::111122223333:user/bob", "111122223333", Some("AIDABOBUSERID1234567"))),
-        Just(aws("arn:aws:iam::111122223333:role/ci", "arn:aws:iam::111122223333:role/ci", "111122223333", None)),
-        Just(aws("arn:aws:iam::555566667777:user/eve", "arn:aws:iam::555566667777:user/eve", "555566667777", Some("AROAEXAMPLEID1234567"))),
-        Just(aws("arn:aws:iam::444455556666:root", "arn:aws:iam::444455556666:root", "444455556666", None)),
+        Just(aws(
+            "arn:aws:sts::111122223333:assumed-role/ci/s1",
+            "arn:aws:iam::111122223333:role/ci",
+            "111122223333",
+            Some("AROACIROLEID12345678:s1")
+        )),
+        Just(aws(
+            "arn:aws:sts::999999999999:assumed-role/ci/s1",
+            "arn:aws:iam::999999999999:role/ci",
+            "999999999999",
+            None
+        )),
+        Just(aws(
+            "arn:aws:sts::444455556666:assumed-role/cd/x",
+            "arn:aws:iam::444455556666:role/cd",
+            "444455556666",
+            None
+        )),
+        Just(aws(
+            "arn:aws:iam::111122223333:user/bob",
+            "arn:aws:iam::111122223333:user/bob",
+            "111122223333",
+            Some("AIDABOBUSERID1234567")
+        )),
+        Just(aws(
+            "arn:aws:iam::111122223333:role/ci",
+            "arn:aws:iam::111122223333:role/ci",
+            "111122223333",
+            None
+        )),
+        Just(aws(
+            "arn:aws:iam::555566667777:user/eve",
+            "arn:aws:iam::555566667777:user/eve",
+            "555566667777",
+            Some("AROAEXAMPLEID1234567")
+        )),
+        Just(aws(
+            "arn:aws:iam::444455556666:root",
+            "arn:aws:iam::444455556666:root",
+            "444455556666",
+            None
+        )),
         Just(("anonymous".to_owned(), None, vec![])),
         Just(("ec2.amazonaws.com".to_owned(), None, vec![])),
         Just(("EC2.amazonaws.com".to_owned(), None, vec![])),
-        Just((format!("arn:aws:iam::111122223333:oidc-provider/{GH}"), None, vec![])),
-        Just((format!("arn:aws:iam::444455556666:oidc-provider/{GH}"), None, vec![])),
+        Just((
+            format!("arn:aws:iam::111122223333:oidc-provider/{GH}"),
+            None,
+            vec![]
+        )),
+        Just((
+            format!("arn:aws:iam::444455556666:oidc-provider/{GH}"),
+            None,
+            vec![]
+        )),
         Just(("cognito-identity.amazonaws.com".to_owned(), None, vec![])),
         Just(("Cognito-Identity.amazonaws.com".to_owned(), None, vec![])),
     ]
@@ -129,8 +266,17 @@ fn request() -> impl Strategy<Value = Request> {
         Just(Some("repo:acme/app:ref:refs/heads/MAIN")),
         Just(Some("repo:bcme/app:environment:prod")),
     ];
-    let aud = prop_oneof![Just(None), Just(Some("sts.amazonaws.com")), Just(Some("other"))];
-    let external = prop_oneof![Just(None), Just(Some("ext-1")), Just(Some("ext-2")), Just(Some("ext-3"))];
+    let aud = prop_oneof![
+        Just(None),
+        Just(Some("sts.amazonaws.com")),
+        Just(Some("other"))
+    ];
+    let external = prop_oneof![
+        Just(None),
+        Just(Some("ext-1")),
+        Just(Some("ext-2")),
+        Just(Some("ext-3"))
+    ];
     let org = prop_oneof![Just(None), Just(Some("o-abc")), Just(Some("o-evil"))];
     let tags = prop_oneof![
         Just(None),
@@ -139,8 +285,16 @@ fn request() -> impl Strategy<Value = Request> {
         Just(Some(vec!["cost"])),
         Just(Some(vec!["team", "cost"])),
     ];
-    let amr = prop_oneof![Just(None), Just(Some(vec!["authenticated", "cognito-idp"])), Just(Some(vec!["unauthenticated"]))];
-    let mfa = prop_oneof![Just(None), Just(Some(("true", "100"))), Just(Some(("false", "7200")))];
+    let amr = prop_oneof![
+        Just(None),
+        Just(Some(vec!["authenticated", "cognito-idp"])),
+        Just(Some(vec!["unauthenticated"]))
+    ];
+    let mfa = prop_oneof![
+        Just(None),
+        Just(Some(("true", "100"))),
+        Just(Some(("false", "7200")))
+    ];
     let action = prop_oneof![
         Just("sts:AssumeRole"),
         Just("sts:AssumeRoleWithWebIdentity"),
@@ -171,7 +325,8 @@ fn request() -> impl Strategy<Value = Request> {
                 r.context.insert_all("aws:TagKeys", v);
             }
             if let Some(v) = amr {
-                r.context.insert_all("cognito-identity.amazonaws.com:amr", v);
+                r.context
+                    .insert_all("cognito-identity.amazonaws.com:amr", v);
             }
             if let Some((present, age)) = mfa {
                 r.context.insert("aws:MultiFactorAuthPresent", present);
@@ -183,7 +338,11 @@ fn request() -> impl Strategy<Value = Request> {
 }
 
 fn options() -> LintOptions {
-    LintOptions { account: Some("111122223333".into()), zone_of_trust: Vec::new(), role_arn: Some(ROLE.into()) }
+    LintOptions {
+        account: Some("111122223333".into()),
+        zone_of_trust: Vec::new(),
+        role_arn: Some(ROLE.into()),
+    }
 }
 
 fn allows(policy: &TrustPolicy, request: &Request) -> bool {
@@ -191,7 +350,7 @@ fn allows(policy: &TrustPolicy, request: &Request) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: if cfg!(debug_assertions) { 48 } else { 200 }, ..ProptestConfig::default() })]
 
     #[test]
     fn who_can_assume_is_exactly_what_the_engine_allows(
@@ -256,7 +415,8 @@ fn every_admitted_entry_of_the_corpus_has_an_engine_checked_witness() {
         if path.file_name().unwrap() == "manifest.json" {
             continue;
         }
-        let policy = TrustPolicy::parse("corpus", &std::fs::read_to_string(&path).unwrap()).unwrap();
+        let policy =
+            TrustPolicy::parse("corpus", &std::fs::read_to_string(&path).unwrap()).unwrap();
         for entry in who_can_assume(&policy, &options()).entries {
             entries += 1;
             match &entry.witness {
@@ -268,5 +428,9 @@ fn every_admitted_entry_of_the_corpus_has_an_engine_checked_witness() {
     assert!(entries > 100);
     // Entries whose only members need values outside what witnesses spell (e.g. an IP range) may
     // lack one, but they must be rare.
-    assert!(missing.len() * 20 < entries, "{} of {entries} entries without witness: {missing:?}", missing.len());
+    assert!(
+        missing.len() * 20 < entries,
+        "{} of {entries} entries without witness: {missing:?}",
+        missing.len()
+    );
 }

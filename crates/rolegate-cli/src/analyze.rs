@@ -25,7 +25,11 @@ pub struct AccountArgs {
 
 impl AccountArgs {
     fn options(&self) -> LintOptions {
-        LintOptions { account: self.account.clone(), zone_of_trust: self.org_accounts.clone(), role_arn: self.role_arn.clone() }
+        LintOptions {
+            account: self.account.clone(),
+            zone_of_trust: self.org_accounts.clone(),
+            role_arn: self.role_arn.clone(),
+        }
     }
 }
 
@@ -94,7 +98,9 @@ fn input_error(message: &str) -> ExitCode {
 
 pub fn lint(args: LintArgs) -> ExitCode {
     if args.endpoint.is_some() {
-        return input_error("--endpoint is not supported yet; export the inventory with `aws iam get-account-authorization-details` and use --inventory DIR");
+        return input_error(
+            "--endpoint is not supported yet; export the inventory with `aws iam get-account-authorization-details` and use --inventory DIR",
+        );
     }
     if args.files.is_empty() && args.inventory.is_none() {
         return input_error("nothing to lint: give trust policy files or --inventory DIR");
@@ -104,7 +110,9 @@ pub fn lint(args: LintArgs) -> ExitCode {
     if let Some(dir) = &args.inventory {
         match Inventory::load_dir(dir) {
             Ok(inventory) => {
-                options.zone_of_trust.extend(inventory.accounts.iter().cloned());
+                options
+                    .zone_of_trust
+                    .extend(inventory.accounts.iter().cloned());
                 findings.extend(rolegate_analyzer::inventory::analyze(&inventory));
             }
             Err(e) => return input_error(&e.to_string()),
@@ -124,7 +132,11 @@ pub fn lint(args: LintArgs) -> ExitCode {
         report::findings_text(&findings)
     };
     println!("{}", text.trim_end());
-    if findings.iter().any(|f| f.severity >= args.fail_on) { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    if findings.iter().any(|f| f.severity >= args.fail_on) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 pub fn who_can_assume(args: WhoCanAssumeArgs) -> ExitCode {
@@ -133,7 +145,11 @@ pub fn who_can_assume(args: WhoCanAssumeArgs) -> ExitCode {
         Err(e) => return input_error(&e),
     };
     let set = rolegate_analyzer::who_can_assume(&policy, &args.accounts.options());
-    let text = if args.json { report::admitted_json(&set) } else { report::admitted_text(&set) };
+    let text = if args.json {
+        report::admitted_json(&set)
+    } else {
+        report::admitted_text(&set)
+    };
     println!("{}", text.trim_end());
     ExitCode::SUCCESS
 }
@@ -144,7 +160,15 @@ pub fn diff(args: DiffArgs) -> ExitCode {
         (Err(e), _) | (_, Err(e)) => return input_error(&e),
     };
     let diff = rolegate_analyzer::diff(&old, &new, &args.accounts.options());
-    let text = if args.json { report::diff_json(&diff) } else { report::diff_text(&diff) };
+    let text = if args.json {
+        report::diff_json(&diff)
+    } else {
+        report::diff_text(&diff)
+    };
     println!("{}", text.trim_end());
-    if diff.gains_access() { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    if diff.gains_access() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -5,7 +5,7 @@
 //! Texts are AWS's own. Sources: botocore's service models (codes and statuses), Argmin's
 //! live STS oracle (`justincormack/argmin: crates/s3-tests/src/bin/sts_oracle.rs`: `InvalidAction`,
 //! `MalformedInput`, `Value null …`), LocalStack's AWS-validated snapshots (IAM texts), and
-//! `/work/shared/aws-reference.md` §1.4, §2.2, §3.2.
+//! the project's `aws-reference.md` research note §1.4, §2.2, §3.2.
 
 use std::borrow::Cow;
 

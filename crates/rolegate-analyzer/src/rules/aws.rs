@@ -31,7 +31,11 @@ fn is_account_id(text: &str) -> bool {
 
 /// The account a principal value names, if any.
 fn value_account(value: &str) -> Option<&str> {
-    if is_account_id(value) { Some(value) } else { arn_account(value) }
+    if is_account_id(value) {
+        Some(value)
+    } else {
+        arn_account(value)
+    }
 }
 
 fn is_root_delegation(value: &str) -> bool {
@@ -47,7 +51,10 @@ fn requires_mfa(statement: &Statement) -> bool {
                 && c.operator.base == Operator::Bool
                 && c.values.iter().all(|v| v.eq_ignore_ascii_case("true")))
                 || (key == "aws:multifactorauthage"
-                    && matches!(c.operator.base, Operator::NumericLessThan | Operator::NumericLessThanEquals)))
+                    && matches!(
+                        c.operator.base,
+                        Operator::NumericLessThan | Operator::NumericLessThanEquals
+                    )))
     })
 }
 
@@ -56,7 +63,9 @@ fn requires_external_id(statement: &Statement) -> bool {
 }
 
 fn names_any_aws(statement: &Statement) -> bool {
-    principal_values(statement).iter().any(|(k, v)| *v == "*" && matches!(k, None | Some(PrincipalKind::Aws)))
+    principal_values(statement)
+        .iter()
+        .any(|(k, v)| *v == "*" && matches!(k, None | Some(PrincipalKind::Aws)))
 }
 
 /// Shannon entropy of `text` in bits (per-character frequencies times length).
@@ -70,7 +79,11 @@ fn entropy_bits(text: &str) -> f64 {
     for c in &chars {
         *counts.entry(*c).or_insert(0usize) += 1;
     }
-    -counts.values().map(|&k| (k as f64 / n) * (k as f64 / n).log2()).sum::<f64>() * n
+    -counts
+        .values()
+        .map(|&k| (k as f64 / n) * (k as f64 / n).log2())
+        .sum::<f64>()
+        * n
 }
 
 /// Why an ExternalId value is weak, if it is.
@@ -103,7 +116,15 @@ fn public_trust(ctx: &mut Ctx<'_>) {
         if !names_any_aws(statement) {
             continue;
         }
-        let ppath = policy.principal_path(index, if policy.principal_is_string_star(index) { None } else { Some(PrincipalKind::Aws) }, false);
+        let ppath = policy.principal_path(
+            index,
+            if policy.principal_is_string_star(index) {
+                None
+            } else {
+                Some(PrincipalKind::Aws)
+            },
+            false,
+        );
         // TP009: a PrincipalArn pattern that leaves the account or partition open.
         let mut wide_arn = None;
         for condition in conditions_on(statement, "aws:PrincipalArn") {
@@ -118,7 +139,11 @@ fn public_trust(ctx: &mut Ctx<'_>) {
             }
         }
         let outside = ctx.outside_account.clone();
-        let hints = Hints { outside_account: Some(outside.clone()), forced_absent: BOUNDING_KEYS.iter().map(|k| (*k).to_owned()).collect(), ..Hints::default() };
+        let hints = Hints {
+            outside_account: Some(outside.clone()),
+            forced_absent: BOUNDING_KEYS.iter().map(|k| (*k).to_owned()).collect(),
+            ..Hints::default()
+        };
         if let Some((condition, value)) = wide_arn {
             let inside = |w: &Witness| {
                 let parts: Vec<&str> = w.principal.splitn(6, ':').collect();
@@ -129,7 +154,8 @@ fn public_trust(ctx: &mut Ctx<'_>) {
             let role = ctx.role_arn.clone();
             let witness = ctx.admitted_of(index).find_map(|cube| {
                 crate::witness::find(&ctx.space, cube, &hints, &mut |w: &Witness| {
-                    w.decision(policy, &role) == rolegate_policy::PolicyDecision::Allow && !inside(w)
+                    w.decision(policy, &role) == rolegate_policy::PolicyDecision::Allow
+                        && !inside(w)
                 })
             });
             ctx.report(
@@ -162,7 +188,11 @@ fn public_trust(ctx: &mut Ctx<'_>) {
                 "Name the trusted principals, or bound AWS:* with aws:PrincipalOrgID, aws:PrincipalAccount or an account-pinned aws:PrincipalArn",
             );
         } else {
-            let keys: Vec<&str> = statement.conditions.iter().map(|c| c.key.as_str()).collect();
+            let keys: Vec<&str> = statement
+                .conditions
+                .iter()
+                .map(|c| c.key.as_str())
+                .collect();
             ctx.report(
                 "TP008",
                 Severity::High,
@@ -187,7 +217,9 @@ fn cross_account(ctx: &mut Ctx<'_>) {
             if kind != Some(PrincipalKind::Aws) || value == "*" {
                 continue;
             }
-            let Some(account) = value_account(value) else { continue };
+            let Some(account) = value_account(value) else {
+                continue;
+            };
             if !ctx.options.is_other_account(account) {
                 continue;
             }
@@ -215,7 +247,9 @@ fn cross_account(ctx: &mut Ctx<'_>) {
                     "Name the specific role ARNs that need access (they are pinned to unique ids)",
                 );
             }
-            let human = value.contains(":user/") || is_root_delegation(value) || value.contains(":role/AWSReservedSSO_");
+            let human = value.contains(":user/")
+                || is_root_delegation(value)
+                || value.contains(":role/AWSReservedSSO_");
             if human && !mfa {
                 ctx.report(
                     "TP031",
@@ -234,7 +268,9 @@ fn cross_account(ctx: &mut Ctx<'_>) {
                 continue;
             }
             for value in &condition.values {
-                let Some(account) = arn_account(value) else { continue };
+                let Some(account) = arn_account(value) else {
+                    continue;
+                };
                 if account.contains('*') || account.contains('?') {
                     continue;
                 }
@@ -257,12 +293,16 @@ fn cross_account(ctx: &mut Ctx<'_>) {
 
 /// A request from `account` admitted through statement `index`.
 fn account_witness(ctx: &Ctx<'_>, index: usize, account: &str) -> Option<Witness> {
-    let hints = Hints { outside_account: Some(account.to_owned()), ..Hints::default() };
+    let hints = Hints {
+        outside_account: Some(account.to_owned()),
+        ..Hints::default()
+    };
     let role = ctx.role_arn.clone();
     let policy = ctx.policy;
     ctx.admitted_of(index).find_map(|cube| {
         crate::witness::find(&ctx.space, cube, &hints, &mut |w: &Witness| {
-            w.decision(policy, &role) == rolegate_policy::PolicyDecision::Allow && arn_account(&w.principal) == Some(account)
+            w.decision(policy, &role) == rolegate_policy::PolicyDecision::Allow
+                && arn_account(&w.principal) == Some(account)
         })
     })
 }
@@ -276,7 +316,10 @@ fn external_ids(ctx: &mut Ctx<'_>) {
         }
         for condition in conditions_on(statement, "sts:ExternalId") {
             let pattern = matches!(condition.operator.base, Operator::StringLike)
-                && condition.values.iter().any(|v| v.contains('*') || v.contains('?'));
+                && condition
+                    .values
+                    .iter()
+                    .any(|v| v.contains('*') || v.contains('?'));
             let mut reasons: Vec<String> = Vec::new();
             if pattern {
                 reasons.push("is matched with a wildcard pattern".to_owned());
@@ -313,12 +356,23 @@ fn service_principals(ctx: &mut Ctx<'_>) {
         if services.is_empty() {
             continue;
         }
-        let deputies: Vec<&String> = services.iter().filter(|s| ctx.services.confused_deputy.contains(s)).collect();
-        let bound = ctx.services.source_binding_keys.iter().any(|k| conditions_on(statement, k).any(is_pin));
+        let deputies: Vec<&String> = services
+            .iter()
+            .filter(|s| ctx.services.confused_deputy.contains(s))
+            .collect();
+        let bound = ctx
+            .services
+            .source_binding_keys
+            .iter()
+            .any(|k| conditions_on(statement, k).any(is_pin));
         if !deputies.is_empty() && !bound {
             let hints = Hints {
                 forced_absent: ctx.services.source_binding_keys.clone(),
-                preferred: [(crate::symbolic::PRINCIPAL_KEY.to_owned(), deputies.iter().map(|s| (*s).clone()).collect())].into(),
+                preferred: [(
+                    crate::symbolic::PRINCIPAL_KEY.to_owned(),
+                    deputies.iter().map(|s| (*s).clone()).collect(),
+                )]
+                .into(),
                 ..Hints::default()
             };
             let witness = ctx.allowed_witness(ctx.admitted_of(index), &hints);
@@ -336,7 +390,9 @@ fn service_principals(ctx: &mut Ctx<'_>) {
         // TP014: source conditions that still match other accounts.
         let outside = ctx.outside_account.clone();
         for key in ["aws:SourceAccount", "aws:SourceArn"] {
-            let Some(condition) = conditions_on(statement, key).find(|c| is_pin(c)) else { continue };
+            let Some(condition) = conditions_on(statement, key).find(|c| is_pin(c)) else {
+                continue;
+            };
             let language = ctx.present_language(index, &key.to_lowercase());
             let probe = if key == "aws:SourceAccount" {
                 language.intersect(&ctx.space.dfa(&[literal_pieces(&outside, false)]))
@@ -355,8 +411,13 @@ fn service_principals(ctx: &mut Ctx<'_>) {
                 .concat();
                 language.intersect(&ctx.space.dfa(&[pieces]))
             };
-            let Some(value) = probe.witness() else { continue };
-            let hints = Hints { preferred: [(key.to_lowercase(), vec![value.clone()])].into(), ..Hints::default() };
+            let Some(value) = probe.witness() else {
+                continue;
+            };
+            let hints = Hints {
+                preferred: [(key.to_lowercase(), vec![value.clone()])].into(),
+                ..Hints::default()
+            };
             let witness = ctx.allowed_witness(ctx.admitted_of(index), &hints);
             ctx.report(
                 "TP014",
@@ -376,7 +437,11 @@ fn hygiene(ctx: &mut Ctx<'_>) {
     let policy = ctx.policy;
     for (index, statement) in policy.statements() {
         let values = principal_values(statement);
-        let ppath = policy.principal_path(index, Some(PrincipalKind::Aws), statement.principal.as_ref().is_some_and(|p| p.negated));
+        let ppath = policy.principal_path(
+            index,
+            Some(PrincipalKind::Aws),
+            statement.principal.as_ref().is_some_and(|p| p.negated),
+        );
         for (kind, value) in &values {
             if *kind == Some(PrincipalKind::Aws) && is_unique_id(value) {
                 ctx.report(
@@ -395,7 +460,9 @@ fn hygiene(ctx: &mut Ctx<'_>) {
             if *kind != Some(PrincipalKind::Aws) {
                 continue;
             }
-            let Some((head, rest)) = value.split_once(":assumed-role/") else { continue };
+            let Some((head, rest)) = value.split_once(":assumed-role/") else {
+                continue;
+            };
             let role_name = rest.split('/').next().unwrap_or_default();
             let account = arn_account(value).unwrap_or_default();
             let parent = values.iter().find(|(k, v)| {
@@ -418,20 +485,26 @@ fn hygiene(ctx: &mut Ctx<'_>) {
             }
         }
         // TP038: explicit self-trust.
-        if statement.effect == Effect::Allow {
-            if let Some(role) = ctx.options.role_arn.clone() {
-                let name = role.rsplit('/').next().unwrap_or_default();
-                let account = arn_account(&role).unwrap_or_default();
-                let names_self = values.iter().any(|(k, v)| {
-                    *k == Some(PrincipalKind::Aws)
-                        && (*v == role
-                            || (v.contains(":role/") && arn_account(v) == Some(account) && v.rsplit('/').next() == Some(name)))
-                });
-                if names_self {
-                    let session = format!("arn:aws:sts::{account}:assumed-role/{name}/juggled");
-                    let hints = Hints { preferred: [(crate::symbolic::PRINCIPAL_KEY.to_owned(), vec![session])].into(), ..Hints::default() };
-                    let witness = ctx.allowed_witness(ctx.admitted_of(index), &hints);
-                    ctx.report(
+        if statement.effect == Effect::Allow
+            && let Some(role) = ctx.options.role_arn.clone()
+        {
+            let name = role.rsplit('/').next().unwrap_or_default();
+            let account = arn_account(&role).unwrap_or_default();
+            let names_self = values.iter().any(|(k, v)| {
+                *k == Some(PrincipalKind::Aws)
+                    && (*v == role
+                        || (v.contains(":role/")
+                            && arn_account(v) == Some(account)
+                            && v.rsplit('/').next() == Some(name)))
+            });
+            if names_self {
+                let session = format!("arn:aws:sts::{account}:assumed-role/{name}/juggled");
+                let hints = Hints {
+                    preferred: [(crate::symbolic::PRINCIPAL_KEY.to_owned(), vec![session])].into(),
+                    ..Hints::default()
+                };
+                let witness = ctx.allowed_witness(ctx.admitted_of(index), &hints);
+                ctx.report(
                         "TP038",
                         Severity::Low,
                         Some(index),
@@ -440,7 +513,6 @@ fn hygiene(ctx: &mut Ctx<'_>) {
                         witness,
                         "Remove the self-trust unless the role must re-assume itself (e.g. to add session tags)",
                     );
-                }
             }
         }
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use rolegate_policy::ast::{PrincipalKind, SetQualifier, Statement};
 
-use crate::automata::{CharSet, Dfa, Piece, Pieces, literal_pieces};
+use crate::automata::{Dfa, literal_pieces};
 use crate::finding::Severity;
 use crate::issuers::{Issuer, Tenancy};
 use crate::lint::{Ctx, claim_key, conditions_on, is_pin, is_wildcard, issuer_of, multi_valued};
@@ -16,7 +16,8 @@ use crate::witness::{Hints, Witness};
 pub fn check(ctx: &mut Ctx<'_>) {
     set_operators(ctx);
     // provider -> (scoped statements, open statements with their witness)
-    let mut by_provider: BTreeMap<String, (Vec<usize>, Vec<(usize, Option<Witness>)>)> = BTreeMap::new();
+    type Statements = (Vec<usize>, Vec<(usize, Option<Witness>)>);
+    let mut by_provider: BTreeMap<String, Statements> = BTreeMap::new();
     for (index, statement) in ctx.allow_statements() {
         for (kind, value) in principal_values(statement) {
             if kind != Some(PrincipalKind::Federated) {
@@ -55,7 +56,12 @@ pub fn check(ctx: &mut Ctx<'_>) {
 
 /// Checks one federated principal of an Allow statement; returns `Some(witness)` when the
 /// statement leaves the provider open beyond one tenant (for TP040).
-fn federated_statement(ctx: &mut Ctx<'_>, index: usize, statement: &Statement, provider: &str) -> Option<Option<Witness>> {
+fn federated_statement(
+    ctx: &mut Ctx<'_>,
+    index: usize,
+    statement: &Statement,
+    provider: &str,
+) -> Option<Option<Witness>> {
     let policy = ctx.policy;
     let spath = policy.statement_path(index);
     if statement.conditions.is_empty() {
@@ -69,15 +75,22 @@ fn federated_statement(ctx: &mut Ctx<'_>, index: usize, statement: &Statement, p
             witness.clone(),
             "Pin the audience and the subject (and for shared issuers the tenant) with StringEquals",
         );
-        return Some(witness.clone()).filter(|_| issuer_of(ctx.issuers, provider).is_none()).or_else(|| {
-            // Known issuers get their specific finding too (TP016, TP017, TP025, TP027).
-            federated_pins(ctx, index, statement, provider).or(Some(witness))
-        });
+        return Some(witness.clone())
+            .filter(|_| issuer_of(ctx.issuers, provider).is_none())
+            .or_else(|| {
+                // Known issuers get their specific finding too (TP016, TP017, TP025, TP027).
+                federated_pins(ctx, index, statement, provider).or(Some(witness))
+            });
     }
     federated_pins(ctx, index, statement, provider)
 }
 
-fn federated_pins(ctx: &mut Ctx<'_>, index: usize, statement: &Statement, provider: &str) -> Option<Option<Witness>> {
+fn federated_pins(
+    ctx: &mut Ctx<'_>,
+    index: usize,
+    statement: &Statement,
+    provider: &str,
+) -> Option<Option<Witness>> {
     let policy = ctx.policy;
     let spath = policy.statement_path(index);
     let (issuer, url) = {
@@ -121,10 +134,15 @@ fn federated_pins(ctx: &mut Ctx<'_>, index: usize, statement: &Statement, provid
             }
             let amr_key = claim_key(&url, "amr").to_lowercase();
             let guest = vec!["unauthenticated".to_owned()];
-            let admits_guest = ctx.admitted_of(index).any(|c| c.key(&amr_key).is_none_or(|k| k.admits(Some(&guest))));
+            let admits_guest = ctx
+                .admitted_of(index)
+                .any(|c| c.key(&amr_key).is_none_or(|k| k.admits(Some(&guest))));
             let has_amr = conditions_on(statement, &amr_key).count() > 0;
             if !has_amr || admits_guest {
-                let hints = Hints { preferred: [(amr_key.clone(), guest)].into(), ..Hints::default() };
+                let hints = Hints {
+                    preferred: [(amr_key.clone(), guest)].into(),
+                    ..Hints::default()
+                };
                 let witness = ctx.allowed_witness(ctx.admitted_of(index), &hints);
                 ctx.report(
                     "TP026",
@@ -155,17 +173,33 @@ fn federated_pins(ctx: &mut Ctx<'_>, index: usize, statement: &Statement, provid
         }
         _ => {
             if !pinned(&issuer.tenant_claim) {
-                let severity = if issuer.tenancy == Tenancy::Shared { Severity::Critical } else { Severity::High };
-                let who = if issuer.tenancy == Tenancy::Shared { "every customer of the issuer" } else { "every project and user of the tenant" };
+                let severity = if issuer.tenancy == Tenancy::Shared {
+                    Severity::Critical
+                } else {
+                    Severity::High
+                };
+                let who = if issuer.tenancy == Tenancy::Shared {
+                    "every customer of the issuer"
+                } else {
+                    "every project and user of the tenant"
+                };
                 let witness = claim_witness(ctx, index, &sub_key, issuer, None);
                 ctx.report(
                     "TP017",
                     severity,
                     Some(index),
                     spath.clone(),
-                    format!("{} ({}) trust without a {} pin: {who} can assume the role", issuer.name, url, claim_key(&url, &issuer.tenant_claim)),
+                    format!(
+                        "{} ({}) trust without a {} pin: {who} can assume the role",
+                        issuer.name,
+                        url,
+                        claim_key(&url, &issuer.tenant_claim)
+                    ),
                     witness.clone(),
-                    &format!("Add StringEquals on {} for your own tenant and pin the subject exactly", claim_key(&url, &issuer.tenant_claim)),
+                    &format!(
+                        "Add StringEquals on {} for your own tenant and pin the subject exactly",
+                        claim_key(&url, &issuer.tenant_claim)
+                    ),
                 );
                 open = Some(witness);
             }
@@ -177,8 +211,12 @@ fn federated_pins(ctx: &mut Ctx<'_>, index: usize, statement: &Statement, provid
         return open;
     }
     let grammar = grammar(ctx, issuer);
-    let subject = ctx.present_language(index, &sub_key.to_lowercase()).intersect(&grammar);
-    let sub_path = sub_conditions.first().map_or(spath.clone(), |c| policy.condition_path(index, c));
+    let subject = ctx
+        .present_language(index, &sub_key.to_lowercase())
+        .intersect(&grammar);
+    let sub_path = sub_conditions
+        .first()
+        .map_or(spath.clone(), |c| policy.condition_path(index, c));
 
     // TP022: pinned subject values the issuer can never emit, and mixed GitHub formats.
     if !issuer.subject_formats.is_empty() {
@@ -245,16 +283,17 @@ fn federated_pins(ctx: &mut Ctx<'_>, index: usize, statement: &Statement, provid
 
     // TP018 / TP027: the subject language crosses the tenant delimiter.
     let mut crossed = false;
-    if !issuer.tenant_prefixes.is_empty() {
-        if let Some(foreign) = crossing_subject(ctx, issuer, &subject) {
-            crossed = true;
-            let witness = claim_witness(ctx, index, &sub_key, issuer, Some(foreign.clone()));
-            let (id, severity, what) = if issuer.id == "eks" {
-                ("TP027", Severity::High, "namespace")
-            } else {
-                ("TP018", Severity::High, "tenant")
-            };
-            ctx.report(
+    if !issuer.tenant_prefixes.is_empty()
+        && let Some(foreign) = crossing_subject(ctx, issuer, &subject)
+    {
+        crossed = true;
+        let witness = claim_witness(ctx, index, &sub_key, issuer, Some(foreign.clone()));
+        let (id, severity, what) = if issuer.id == "eks" {
+            ("TP027", Severity::High, "namespace")
+        } else {
+            ("TP018", Severity::High, "tenant")
+        };
+        ctx.report(
                 id,
                 severity,
                 Some(index),
@@ -263,24 +302,29 @@ fn federated_pins(ctx: &mut Ctx<'_>, index: usize, statement: &Statement, provid
                 witness.clone(),
                 "Pin the tenant exactly (no wildcard before the tenant delimiter); use StringEquals on the full subject",
             );
-            if id == "TP018" {
-                open = Some(witness);
-            }
+        if id == "TP018" {
+            open = Some(witness);
         }
     }
 
     // TP019: wildcards inside the tenant, or broad contexts such as pull_request.
     if !crossed {
         let wildcard = sub_conditions.iter().any(|c| is_wildcard(c));
-        let broad = issuer
-            .broad_contexts
-            .iter()
-            .find_map(|context| {
-                let suffix = [vec![Piece::Many(CharSet::any())], literal_pieces(&format!(":{context}"), false)].concat();
-                subject.intersect(&ctx.space.dfa(&[suffix])).witness()
-            });
+        let broad = (!issuer.broad_contexts.is_empty())
+            .then(|| {
+                subject
+                    .intersect(issuer.broad_contexts_language())
+                    .witness()
+            })
+            .flatten();
         let many = !matches!(subject.finite_size(), Some(0 | 1));
-        let example = broad.clone().or_else(|| if wildcard && many { subject.witness_avoiding(&[]) } else { None });
+        let example = broad.clone().or_else(|| {
+            if wildcard && many {
+                subject.witness_avoiding(&[])
+            } else {
+                None
+            }
+        });
         if let Some(example) = example.filter(|_| broad.is_some() || (wildcard && many)) {
             let witness = claim_witness(ctx, index, &sub_key, issuer, Some(example.clone()));
             ctx.report(
@@ -296,13 +340,24 @@ fn federated_pins(ctx: &mut Ctx<'_>, index: usize, statement: &Statement, provid
     }
 
     // TP021: names without immutable ids.
-    if !crossed && open.is_none() && !issuer.immutable_id_claims.is_empty() && issuer.subject_formats.iter().any(|f| f.family == "name") {
+    if !crossed
+        && open.is_none()
+        && !issuer.immutable_id_claims.is_empty()
+        && issuer.subject_formats.iter().any(|f| f.family == "name")
+    {
         let ids = issuer.family_language("id");
-        let id_pinned = issuer.immutable_id_claims.iter().any(|c| c != "sub" && pinned(c));
+        let id_pinned = issuer
+            .immutable_id_claims
+            .iter()
+            .any(|c| c != "sub" && pinned(c));
         let uses_ids = !subject.is_empty() && subject.is_subset_of(ids);
         if pinned("sub") && !id_pinned && !uses_ids && !subject.is_empty() {
-            let exact = matches!(subject.finite_size(), Some(_));
-            let severity = if exact { Severity::Medium } else { Severity::High };
+            let exact = subject.finite_size().is_some();
+            let severity = if exact {
+                Severity::Medium
+            } else {
+                Severity::High
+            };
             ctx.report(
                 "TP021",
                 severity,
@@ -325,7 +380,9 @@ fn set_operators(ctx: &mut Ctx<'_>) {
     let policy = ctx.policy;
     for (index, statement) in policy.statements() {
         for condition in &statement.conditions {
-            let Some(qualifier) = condition.operator.qualifier else { continue };
+            let Some(qualifier) = condition.operator.qualifier else {
+                continue;
+            };
             if multi_valued(&condition.key) {
                 continue;
             }
@@ -334,12 +391,19 @@ fn set_operators(ctx: &mut Ctx<'_>) {
                     Severity::High,
                     "is vacuously true when the key is absent, so this condition admits requests without it",
                 ),
-                SetQualifier::ForAnyValue => (Severity::Low, "has no effect on a single-valued key beyond the plain operator"),
+                SetQualifier::ForAnyValue => (
+                    Severity::Low,
+                    "has no effect on a single-valued key beyond the plain operator",
+                ),
             };
             let key = condition.key.to_lowercase();
-            let witness = (qualifier == SetQualifier::ForAllValues && statement.effect == rolegate_policy::ast::Effect::Allow)
+            let witness = (qualifier == SetQualifier::ForAllValues
+                && statement.effect == rolegate_policy::ast::Effect::Allow)
                 .then(|| {
-                    let hints = Hints { forced_absent: vec![key.clone()], ..Hints::default() };
+                    let hints = Hints {
+                        forced_absent: vec![key.clone()],
+                        ..Hints::default()
+                    };
                     ctx.allowed_witness(ctx.admitted_of(index), &hints)
                 })
                 .flatten();
@@ -348,7 +412,10 @@ fn set_operators(ctx: &mut Ctx<'_>) {
                 severity,
                 Some(index),
                 policy.condition_path(index, condition),
-                format!("{} on the single-valued key {} {why}", condition.operator, condition.key),
+                format!(
+                    "{} on the single-valued key {} {why}",
+                    condition.operator, condition.key
+                ),
                 witness,
                 "Use the plain operator (StringEquals / StringLike) for single-valued keys",
             );
@@ -358,7 +425,10 @@ fn set_operators(ctx: &mut Ctx<'_>) {
 
 /// The language of subjects the issuer can emit (everything when its grammar is unknown).
 fn grammar(ctx: &Ctx<'_>, issuer: &Issuer) -> Dfa {
-    issuer.subject_language().cloned().unwrap_or_else(|| ctx.space.everything())
+    issuer
+        .subject_language()
+        .cloned()
+        .unwrap_or_else(|| ctx.space.everything())
 }
 
 /// The language of one condition value under its operator, over the analysis alphabet.
@@ -376,13 +446,7 @@ fn value_language(ctx: &Ctx<'_>, op: rolegate_policy::ast::Operator, value: &str
 
 /// A subject in `subject` whose tenant differs from the tenant of its shortest member.
 fn crossing_subject(ctx: &Ctx<'_>, issuer: &Issuer, subject: &Dfa) -> Option<String> {
-    let prefixed: Vec<Pieces> = issuer
-        .tenant_prefixes
-        .iter()
-        .filter_map(|p| p.split_once("<tenant>"))
-        .map(|(head, _)| [literal_pieces(head, false), vec![Piece::Many(CharSet::any())]].concat())
-        .collect();
-    let subject = subject.intersect(&ctx.space.dfa(&prefixed));
+    let subject = subject.intersect(issuer.tenant_prefixed());
     let subject = &subject;
     let first = issuer.pretty_subject(subject)?;
     let tenant = issuer.tenant_of(&first)?.to_owned();
@@ -393,9 +457,20 @@ fn crossing_subject(ctx: &Ctx<'_>, issuer: &Issuer, subject: &Dfa) -> Option<Str
     }
     // Prefer a readable attacker tenant: `acme-evil` next to `acme`.
     for prefix in &issuer.tenant_prefixes {
-        let Some((head, _)) = prefix.split_once("<tenant>") else { continue };
-        let Some(rest) = first.strip_prefix(head).and_then(|r| r.strip_prefix(tenant.as_str())) else { continue };
-        for evil in [format!("{tenant}-evil"), "evil".to_owned(), format!("{tenant}x")] {
+        let Some((head, _)) = prefix.split_once("<tenant>") else {
+            continue;
+        };
+        let Some(rest) = first
+            .strip_prefix(head)
+            .and_then(|r| r.strip_prefix(tenant.as_str()))
+        else {
+            continue;
+        };
+        for evil in [
+            format!("{tenant}-evil"),
+            "evil".to_owned(),
+            format!("{tenant}x"),
+        ] {
             let candidate = format!("{head}{evil}{rest}");
             if foreign.accepts(&candidate) {
                 return Some(candidate);
@@ -406,32 +481,44 @@ fn crossing_subject(ctx: &Ctx<'_>, issuer: &Issuer, subject: &Dfa) -> Option<Str
 }
 
 /// A token for statement `index` whose `sub` is `subject` (or any admitted one), engine-checked.
-fn claim_witness(ctx: &Ctx<'_>, index: usize, sub_key: &str, issuer: &Issuer, subject: Option<String>) -> Option<Witness> {
+fn claim_witness(
+    ctx: &Ctx<'_>,
+    index: usize,
+    sub_key: &str,
+    issuer: &Issuer,
+    subject: Option<String>,
+) -> Option<Witness> {
     let key = sub_key.to_lowercase();
     let mut preferred: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let grammar = grammar(ctx, issuer);
     let subject = subject.or_else(|| {
         // Spell a subject from someone else's tenant when the trust leaves sub open.
-        let example = issuer
-            .subject_formats
-            .first()
-            .map(|f| f.pattern.replace("<owner>", "attacker").replace("<repo>", "repo").replace("<ref>", "refs/heads/main"));
+        let example = issuer.subject_formats.first().map(|f| {
+            f.pattern
+                .replace("<owner>", "attacker")
+                .replace("<repo>", "repo")
+                .replace("<ref>", "refs/heads/main")
+        });
         example.filter(|e| grammar.accepts(e) && !e.contains('<'))
     });
     if let Some(s) = subject {
-        preferred.insert(key, vec![s]);
+        preferred.insert(key.clone(), vec![s]);
     }
-    for claim in &issuer.default_audiences {
-        let _ = claim;
+    let hints = Hints {
+        preferred,
+        ..Hints::default()
+    };
+    let witness = ctx.allowed_witness(ctx.admitted_of(index), &hints)?;
+    // A token always carries sub: show one even when the trust does not look at it, if the
+    // engine still allows the token with it.
+    let mut shown = witness.clone();
+    if let Some(s) = hints.preferred.get(&key).and_then(|v| v.first()) {
+        shown
+            .context
+            .entry(key.clone())
+            .or_insert_with(|| vec![s.clone()]);
     }
-    let hints = Hints { preferred, ..Hints::default() };
-    ctx.allowed_witness(ctx.admitted_of(index), &hints).map(|mut w| {
-        // A token always carries sub: show one even when the trust does not look at it.
-        if !w.context.contains_key(sub_key) && !w.context.contains_key(&sub_key.to_lowercase()) {
-            if let Some(s) = hints.preferred.get(&sub_key.to_lowercase()).and_then(|v| v.first()) {
-                w.context.insert(sub_key.to_lowercase(), vec![s.clone()]);
-            }
-        }
-        w
-    })
+    let allowed =
+        shown.decision(ctx.policy, &ctx.role_arn) == rolegate_policy::PolicyDecision::Allow;
+    Some(if allowed { shown } else { witness })
 }

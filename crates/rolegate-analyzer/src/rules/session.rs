@@ -10,12 +10,19 @@ use crate::model::principal_values;
 use crate::witness::Hints;
 
 fn grants(statement: &Statement, action: &str) -> bool {
-    statement.action.values.iter().any(|p| Pattern::new_case_insensitive(p).matches(action)) != statement.action.negated
+    statement
+        .action
+        .values
+        .iter()
+        .any(|p| Pattern::new_case_insensitive(p).matches(action))
+        != statement.action.negated
 }
 
 /// Whether the caller (not a service) chooses the session's tags or source identity.
 fn caller_chosen(statement: &Statement) -> bool {
-    principal_values(statement).iter().any(|(k, _)| !matches!(k, Some(PrincipalKind::Service)))
+    principal_values(statement)
+        .iter()
+        .any(|(k, _)| !matches!(k, Some(PrincipalKind::Service)))
 }
 
 pub fn check(ctx: &mut Ctx<'_>) {
@@ -27,7 +34,9 @@ pub fn check(ctx: &mut Ctx<'_>) {
         if grants(statement, "sts:TagSession") && caller_chosen(statement) {
             let bounded = statement.conditions.iter().any(|c| {
                 let k = c.key.to_lowercase();
-                k == "aws:tagkeys" || k.starts_with("aws:requesttag/") || k == "sts:transitivetagkeys"
+                k == "aws:tagkeys"
+                    || k.starts_with("aws:requesttag/")
+                    || k == "sts:transitivetagkeys"
             });
             if !bounded {
                 let witness = {
@@ -35,7 +44,8 @@ pub fn check(ctx: &mut Ctx<'_>) {
                         preferred: [("aws:tagkeys".to_owned(), vec!["team".to_owned()])].into(),
                         ..Hints::default()
                     };
-                    ctx.allowed_witness(ctx.admitted_of(index), &hints).filter(|w| w.action == "sts:TagSession")
+                    ctx.allowed_witness(ctx.admitted_of(index), &hints)
+                        .filter(|w| w.action == "sts:TagSession")
                         .or_else(|| {
                             let cubes = ctx.admitted_of(index);
                             let policy = ctx.policy;
@@ -43,7 +53,8 @@ pub fn check(ctx: &mut Ctx<'_>) {
                             cubes.into_iter().find_map(|cube| {
                                 crate::witness::find(&ctx.space, cube, &hints, &mut |w| {
                                     w.action == "sts:TagSession"
-                                        && w.decision(policy, &role) == rolegate_policy::PolicyDecision::Allow
+                                        && w.decision(policy, &role)
+                                            == rolegate_policy::PolicyDecision::Allow
                                 })
                             })
                         })
@@ -59,7 +70,10 @@ pub fn check(ctx: &mut Ctx<'_>) {
                 );
             }
         }
-        if grants(statement, "sts:SetSourceIdentity") && caller_chosen(statement) && conditions_on(statement, "sts:SourceIdentity").count() == 0 {
+        if grants(statement, "sts:SetSourceIdentity")
+            && caller_chosen(statement)
+            && conditions_on(statement, "sts:SourceIdentity").count() == 0
+        {
             ctx.report(
                 "TP029",
                 Severity::Low,
@@ -80,16 +94,27 @@ pub fn check(ctx: &mut Ctx<'_>) {
             }
             let provider_statements: Vec<&&Statement> = allows
                 .iter()
-                .filter(|(_, s)| principal_values(s).iter().any(|(k, v)| *k == Some(PrincipalKind::Federated) && *v == value))
+                .filter(|(_, s)| {
+                    principal_values(s)
+                        .iter()
+                        .any(|(k, v)| *k == Some(PrincipalKind::Federated) && *v == value)
+                })
                 .map(|(_, s)| s)
                 .collect();
-            let tags = provider_statements.iter().any(|s| grants(s, "sts:TagSession"));
-            let source = provider_statements.iter().any(|s| grants(s, "sts:SetSourceIdentity"));
+            let tags = provider_statements
+                .iter()
+                .any(|s| grants(s, "sts:TagSession"));
+            let source = provider_statements
+                .iter()
+                .any(|s| grants(s, "sts:SetSourceIdentity"));
             if !tags || !source {
-                let missing: Vec<&str> = [(!tags).then_some("sts:TagSession"), (!source).then_some("sts:SetSourceIdentity")]
-                    .into_iter()
-                    .flatten()
-                    .collect();
+                let missing: Vec<&str> = [
+                    (!tags).then_some("sts:TagSession"),
+                    (!source).then_some("sts:SetSourceIdentity"),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
                 ctx.report(
                     "TP030",
                     Severity::Warning,

@@ -11,28 +11,37 @@ use crate::model::principal_values;
 fn entry_action(kind: Option<PrincipalKind>, value: &str) -> Option<&'static str> {
     match kind {
         Some(PrincipalKind::Aws | PrincipalKind::Service) => Some("sts:AssumeRole"),
-        Some(PrincipalKind::Federated) if value.contains(":saml-provider/") => Some("sts:AssumeRoleWithSAML"),
+        Some(PrincipalKind::Federated) if value.contains(":saml-provider/") => {
+            Some("sts:AssumeRoleWithSAML")
+        }
         Some(PrincipalKind::Federated) => Some("sts:AssumeRoleWithWebIdentity"),
         _ => None,
     }
 }
 
-const ENTRY_ACTIONS: [&str; 3] = ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"];
+const ENTRY_ACTIONS: [&str; 3] = [
+    "sts:AssumeRole",
+    "sts:AssumeRoleWithWebIdentity",
+    "sts:AssumeRoleWithSAML",
+];
 
 pub fn check(ctx: &mut Ctx<'_>) {
     let policy = ctx.policy;
     for (index, statement) in policy.statements() {
         let spath = policy.statement_path(index);
         // TP001
-        if let Some(block) = &statement.principal {
-            if block.negated {
-                let message = if statement.effect == Effect::Allow {
-                    "NotPrincipal with Allow admits everyone except the named principals, anonymous callers included; IAM rejects NotPrincipal in role trust policies"
-                } else {
-                    "IAM rejects NotPrincipal in role trust policies"
-                };
-                let witness = (statement.effect == Effect::Allow).then(|| ctx.statement_witness(index)).flatten();
-                ctx.report(
+        if let Some(block) = &statement.principal
+            && block.negated
+        {
+            let message = if statement.effect == Effect::Allow {
+                "NotPrincipal with Allow admits everyone except the named principals, anonymous callers included; IAM rejects NotPrincipal in role trust policies"
+            } else {
+                "IAM rejects NotPrincipal in role trust policies"
+            };
+            let witness = (statement.effect == Effect::Allow)
+                .then(|| ctx.statement_witness(index))
+                .flatten();
+            ctx.report(
                     "TP001",
                     Severity::Error,
                     Some(index),
@@ -41,7 +50,6 @@ pub fn check(ctx: &mut Ctx<'_>) {
                     witness,
                     "Use Principal; to exclude principals add a Deny statement with ArnNotEquals on aws:PrincipalArn",
                 );
-            }
         }
         // TP002
         if policy.principal_is_string_star(index) {
@@ -50,7 +58,8 @@ pub fn check(ctx: &mut Ctx<'_>) {
                 Severity::Error,
                 Some(index),
                 policy.principal_path(index, None, false),
-                "\"Principal\": \"*\" (string form) is not supported in role trust policies".to_owned(),
+                "\"Principal\": \"*\" (string form) is not supported in role trust policies"
+                    .to_owned(),
                 None,
                 "Name the principals, or use {\"AWS\": \"*\"} bounded by aws:PrincipalOrgID",
             );
@@ -71,7 +80,11 @@ pub fn check(ctx: &mut Ctx<'_>) {
         }
         // TP003
         if let Some(resource) = &statement.resource {
-            let element = if resource.negated { "NotResource" } else { "Resource" };
+            let element = if resource.negated {
+                "NotResource"
+            } else {
+                "Resource"
+            };
             ctx.report(
                 "TP003",
                 Severity::Error,
@@ -84,14 +97,21 @@ pub fn check(ctx: &mut Ctx<'_>) {
         }
         // TP004: every principal type needs its entry action among the statement's actions.
         let actions = &statement.action;
-        let grants = |action: &str| actions.values.iter().any(|p| Pattern::new_case_insensitive(p).matches(action)) != actions.negated;
+        let grants = |action: &str| {
+            actions
+                .values
+                .iter()
+                .any(|p| Pattern::new_case_insensitive(p).matches(action))
+                != actions.negated
+        };
         let grants_entry = ENTRY_ACTIONS.iter().any(|a| grants(a));
         if grants_entry {
             for (kind, value) in principal_values(statement) {
-                if let Some(needed) = entry_action(kind, value) {
-                    if !grants(needed) {
-                        let kind_name = kind.map_or("*", PrincipalKind::as_str);
-                        ctx.report(
+                if let Some(needed) = entry_action(kind, value)
+                    && !grants(needed)
+                {
+                    let kind_name = kind.map_or("*", PrincipalKind::as_str);
+                    ctx.report(
                             "TP004",
                             Severity::Error,
                             Some(index),
@@ -100,17 +120,19 @@ pub fn check(ctx: &mut Ctx<'_>) {
                             None,
                             &format!("Allow {needed} for this principal (and only the actions it can use)"),
                         );
-                    }
                 }
             }
         }
         // TP005
-        let roles_anywhere = principal_values(statement)
-            .iter()
-            .any(|(k, v)| *k == Some(PrincipalKind::Service) && v.eq_ignore_ascii_case("rolesanywhere.amazonaws.com"));
+        let roles_anywhere = principal_values(statement).iter().any(|(k, v)| {
+            *k == Some(PrincipalKind::Service)
+                && v.eq_ignore_ascii_case("rolesanywhere.amazonaws.com")
+        });
         if roles_anywhere && statement.effect == Effect::Allow {
-            let missing: Vec<&str> =
-                ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"].into_iter().filter(|a| !grants(a)).collect();
+            let missing: Vec<&str> = ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]
+                .into_iter()
+                .filter(|a| !grants(a))
+                .collect();
             if !missing.is_empty() {
                 ctx.report(
                     "TP005",
@@ -129,7 +151,8 @@ pub fn check(ctx: &mut Ctx<'_>) {
             .filter(|(k, _)| *k == Some(PrincipalKind::Service))
             .map(|(_, v)| *v)
             .collect();
-        let only_services = !services.is_empty() && services.len() == principal_values(statement).len();
+        let only_services =
+            !services.is_empty() && services.len() == principal_values(statement).len();
         if only_services && statement.effect == Effect::Allow {
             for condition in &statement.conditions {
                 let key = condition.key.to_lowercase();
@@ -143,10 +166,16 @@ pub fn check(ctx: &mut Ctx<'_>) {
                     continue;
                 }
                 let facts = ctx.services;
-                let never_sent = facts.principal_keys_never_sent.iter().any(|k| key.starts_with(k.as_str()))
+                let never_sent = facts
+                    .principal_keys_never_sent
+                    .iter()
+                    .any(|k| key.starts_with(k.as_str()))
                     || is_provider_claim(&key)
                     || services.iter().any(|s| {
-                        facts.unsupported_keys.get(&s.to_lowercase()).is_some_and(|keys| keys.iter().any(|k| *k == key))
+                        facts
+                            .unsupported_keys
+                            .get(&s.to_lowercase())
+                            .is_some_and(|keys| keys.contains(&key))
                     });
                 if never_sent && conditions_on(statement, &condition.key).count() > 0 {
                     ctx.report(
@@ -167,7 +196,9 @@ pub fn check(ctx: &mut Ctx<'_>) {
 /// Whether a key is an identity provider's claim (`token.actions.githubusercontent.com:sub`).
 fn is_provider_claim(key: &str) -> bool {
     match key.rsplit_once(':') {
-        Some((prefix, _)) => prefix.contains('.') && !prefix.starts_with("aws") && !prefix.starts_with("sts"),
+        Some((prefix, _)) => {
+            prefix.contains('.') && !prefix.starts_with("aws") && !prefix.starts_with("sts")
+        }
         None => false,
     }
 }

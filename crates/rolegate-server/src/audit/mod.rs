@@ -9,7 +9,8 @@ use std::fs::OpenOptions;
 use std::io::{BufWriter, Write as _};
 use std::path::Path;
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::Value;
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 
@@ -62,9 +63,10 @@ impl AuditLog {
         Ok((Self { sender }, writer))
     }
 
-    /// Queues one event; waits if the writer is far behind rather than dropping it.
-    pub async fn record(&self, event: Value) {
-        if self.sender.send(event.to_string()).await.is_err() {
+    /// Queues one event (a JSON line); waits if the writer is far behind rather than
+    /// dropping it.
+    pub async fn record(&self, event: String) {
+        if self.sender.send(event).await.is_err() {
             tracing::error!("audit log writer is gone");
         }
     }
@@ -87,9 +89,48 @@ pub struct Call<'a> {
     pub error: Option<&'a AwsError>,
 }
 
-fn user_identity(caller: Option<&Caller>) -> Value {
+/// `userIdentity`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UserIdentity<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    principal_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    arn: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    access_key_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    session_context: Option<SessionContext<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionContext<'a> {
+    attributes: SessionAttributes,
+    source_identity: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionAttributes {
+    creation_date: String,
+    mfa_authenticated: &'static str,
+}
+
+fn user_identity(caller: Option<&Caller>) -> UserIdentity<'_> {
     let Some(caller) = caller else {
-        return json!({"type": "Unknown"});
+        return UserIdentity {
+            kind: "Unknown",
+            principal_id: None,
+            arn: None,
+            account_id: None,
+            access_key_id: None,
+            session_context: None,
+        };
     };
     let kind = match caller.kind {
         CallerKind::Root | CallerKind::RootSession => "Root",
@@ -97,27 +138,99 @@ fn user_identity(caller: Option<&Caller>) -> Value {
         CallerKind::RoleSession => "AssumedRole",
         CallerKind::Service => "AWSService",
     };
-    let mut identity = json!({
-        "type": kind,
-        "principalId": caller.user_id,
-        "arn": caller.arn,
-        "accountId": caller.account.id,
-        "accessKeyId": caller.access_key_id,
-    });
-    if let (Some(session), Value::Object(map)) = (&caller.session, &mut identity) {
-        map.insert(
-            "sessionContext".into(),
-            json!({
-                "attributes": {
-                    "creationDate": OffsetDateTime::from_unix_timestamp(session.issued_at)
-                        .map(format_timestamp).unwrap_or_default(),
-                    "mfaAuthenticated": session.mfa_authenticated_at.is_some().to_string(),
+    UserIdentity {
+        kind,
+        principal_id: Some(&caller.user_id),
+        arn: Some(&caller.arn),
+        account_id: Some(&caller.account.id),
+        access_key_id: Some(&caller.access_key_id),
+        session_context: caller.session.as_ref().map(|session| SessionContext {
+            attributes: SessionAttributes {
+                creation_date: OffsetDateTime::from_unix_timestamp(session.issued_at)
+                    .map(format_timestamp)
+                    .unwrap_or_default(),
+                mfa_authenticated: if session.mfa_authenticated_at.is_some() {
+                    "true"
+                } else {
+                    "false"
                 },
-                "sourceIdentity": session.source_identity,
-            }),
-        );
+            },
+            source_identity: session.source_identity.as_deref(),
+        }),
     }
-    identity
+}
+
+/// `requestParameters`: the action's parameters as CloudTrail names them (`roleArn`), without
+/// protocol and signing parameters, one-time codes and bearer assertions hidden.
+struct RequestParameters<'a>(&'a [(&'a str, &'a str)]);
+
+impl RequestParameters<'_> {
+    fn shown(&self) -> impl Iterator<Item = (String, &str)> {
+        self.0
+            .iter()
+            .filter(|(name, _)| {
+                !matches!(*name, "Action" | "Version") && !name.starts_with("X-Amz-")
+            })
+            .map(|(name, value)| {
+                let shown = if SECRET_PARAMETERS.contains(name) {
+                    "HIDDEN_DUE_TO_SECURITY_REASONS"
+                } else {
+                    value
+                };
+                (lower_first(name), shown)
+            })
+    }
+}
+
+impl Serialize for RequestParameters<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        for (name, value) in self.shown() {
+            map.serialize_entry(&name, value)?;
+        }
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Decision<'a> {
+    action: &'a str,
+    resource: &'a str,
+    decision: &'static str,
+    matched_statements: &'a [String],
+}
+
+/// One CloudTrail record, plus Rolegate's `authorization` member (the decisions taken).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Event<'a> {
+    event_version: &'static str,
+    user_identity: UserIdentity<'a>,
+    event_time: String,
+    event_source: &'static str,
+    event_name: &'a str,
+    aws_region: &'a str,
+    #[serde(rename = "sourceIPAddress")]
+    source_ip_address: &'a str,
+    user_agent: &'a str,
+    request_parameters: Option<RequestParameters<'a>>,
+    response_elements: Option<&'a Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_message: Option<&'a str>,
+    #[serde(rename = "requestID")]
+    request_id: &'a str,
+    #[serde(rename = "eventID")]
+    event_id: String,
+    read_only: bool,
+    event_type: &'static str,
+    management_event: bool,
+    recipient_account_id: Option<&'a str>,
+    event_category: &'static str,
+    authorization: Vec<Decision<'a>>,
 }
 
 /// `RoleArn` → `roleArn`, CloudTrail's spelling of request parameters.
@@ -129,63 +242,92 @@ fn lower_first(name: &str) -> String {
     }
 }
 
-/// The CloudTrail record for one call.
-pub fn event(call: &Call<'_>) -> Value {
-    let mut parameters = Map::new();
-    for (name, value) in &call.parameters {
-        if matches!(*name, "Action" | "Version") || name.starts_with("X-Amz-") {
-            continue;
-        }
-        let shown = if SECRET_PARAMETERS.contains(name) {
-            "HIDDEN_DUE_TO_SECURITY_REASONS"
-        } else {
-            value
-        };
-        parameters.insert(lower_first(name), Value::String(shown.to_owned()));
-    }
-    let source = match call.service {
-        Service::Sts => "sts.amazonaws.com",
-        Service::Iam => "iam.amazonaws.com",
+/// The CloudTrail record for one call, as one JSON line.
+pub fn event(call: &Call<'_>) -> String {
+    let parameters = RequestParameters(&call.parameters);
+    let has_parameters = parameters.shown().next().is_some();
+    let event = Event {
+        event_version: "1.08",
+        user_identity: user_identity(call.caller),
+        event_time: format_timestamp(call.event_time),
+        event_source: match call.service {
+            Service::Sts => "sts.amazonaws.com",
+            Service::Iam => "iam.amazonaws.com",
+        },
+        event_name: call.action,
+        aws_region: call.region,
+        source_ip_address: call.source_ip,
+        user_agent: call.user_agent,
+        request_parameters: has_parameters.then_some(parameters),
+        response_elements: call.response_elements.as_ref(),
+        error_code: call.error.map(|e| e.code.as_ref()),
+        error_message: call.error.and_then(|e| e.message.as_deref()),
+        request_id: call.request_id,
+        event_id: uuid::Uuid::new_v4().to_string(),
+        read_only: is_read_only(call.action),
+        event_type: "AwsApiCall",
+        management_event: true,
+        recipient_account_id: call.caller.map(|c| c.account.id.as_str()),
+        event_category: "Management",
+        authorization: call
+            .decisions
+            .iter()
+            .map(|d| Decision {
+                action: &d.action,
+                resource: &d.resource,
+                decision: d.decision.as_str(),
+                matched_statements: &d.matched,
+            })
+            .collect(),
     };
-    let decisions: Vec<Value> = call
-        .decisions
-        .iter()
-        .map(|d| {
-            json!({"action": d.action, "resource": d.resource, "decision": d.decision.as_str(), "matchedStatements": d.matched})
-        })
-        .collect();
-    let mut event = json!({
-        "eventVersion": "1.08",
-        "userIdentity": user_identity(call.caller),
-        "eventTime": format_timestamp(call.event_time),
-        "eventSource": source,
-        "eventName": call.action,
-        "awsRegion": call.region,
-        "sourceIPAddress": call.source_ip,
-        "userAgent": call.user_agent,
-        "requestParameters": if parameters.is_empty() { Value::Null } else { Value::Object(parameters) },
-        "responseElements": call.response_elements.clone().unwrap_or(Value::Null),
-        "requestID": call.request_id,
-        "eventID": uuid::Uuid::new_v4().to_string(),
-        "readOnly": is_read_only(call.action),
-        "eventType": "AwsApiCall",
-        "managementEvent": true,
-        "recipientAccountId": call.caller.map(|c| c.account.id.clone()),
-        "eventCategory": "Management",
-        "authorization": decisions,
-    });
-    if let (Some(error), Value::Object(map)) = (call.error, &mut event) {
-        map.insert("errorCode".into(), Value::String(error.code.to_string()));
-        map.insert(
-            "errorMessage".into(),
-            error.message.clone().map_or(Value::Null, Value::String),
-        );
-    }
-    event
+    serde_json::to_string(&event).unwrap_or_else(|e| {
+        tracing::error!(%e, "audit event not serializable");
+        String::new()
+    })
 }
 
 fn is_read_only(action: &str) -> bool {
     ["Get", "List"]
         .iter()
         .any(|prefix| action.starts_with(prefix))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hides_codes_and_signing_parameters() {
+        let parameters = [
+            ("Action", "AssumeRole"),
+            ("RoleArn", "arn:aws:iam::111122223333:role/R"),
+            ("TokenCode", "123456"),
+            ("X-Amz-Signature", "abc"),
+        ];
+        let call = Call {
+            request_id: "r",
+            event_time: OffsetDateTime::UNIX_EPOCH,
+            service: Service::Sts,
+            action: "AssumeRole",
+            region: "us-east-1",
+            source_ip: "127.0.0.1",
+            user_agent: "test",
+            caller: None,
+            parameters: parameters.to_vec(),
+            response_elements: None,
+            decisions: &[],
+            error: None,
+        };
+        let event: Value = serde_json::from_str(&event(&call)).unwrap();
+        assert_eq!(
+            event["requestParameters"],
+            serde_json::json!({"roleArn": "arn:aws:iam::111122223333:role/R", "tokenCode": "HIDDEN_DUE_TO_SECURITY_REASONS"})
+        );
+        assert_eq!(
+            event["userIdentity"],
+            serde_json::json!({"type": "Unknown"})
+        );
+        assert_eq!(event["eventSource"], "sts.amazonaws.com");
+        assert!(event.get("errorCode").is_none());
+    }
 }

@@ -231,10 +231,6 @@ impl Cube {
 
     /// Requests in this cube but not in `other`, as disjoint cubes.
     pub fn minus(&self, other: &Self, universe: &dyn Universe) -> Vec<Self> {
-        // Disjoint cubes (the common case: another principal) need no splitting.
-        if self.intersect(other).is_none() {
-            return vec![self.clone()];
-        }
         // self \ (c1 ∧ c2 ∧ …) = (self ∧ ¬c1) ∪ (self ∧ c1 ∧ ¬c2) ∪ …; disjoint by construction.
         let mut out = Vec::new();
         let mut prefix = self.clone();

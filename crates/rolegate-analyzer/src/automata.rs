@@ -8,6 +8,7 @@
 //! combining two automata refines both partitions, so languages built separately — and cached —
 //! still combine exactly.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
@@ -36,6 +37,9 @@ impl Hasher for QuickHasher {
         self.0
     }
 }
+
+/// How many compiled pattern sets a thread remembers before starting afresh.
+const RECENT_LIMIT: usize = 4096;
 
 /// The largest Unicode scalar value, plus one: code points live in `0..CODE_END`.
 const CODE_END: u32 = 0x11_0000;
@@ -272,8 +276,25 @@ pub struct Dfa {
 impl Dfa {
     /// The language of any one of `alternatives` (each a sequence of pieces).
     pub fn from_alternatives(alternatives: &[Pieces]) -> Self {
+        // The same values are compiled again and again within one analysis (each rule, each
+        // narrowed statement) and across policies (audiences, grammars): remember recent ones.
+        thread_local! {
+            static RECENT: RefCell<HashMap<Vec<Pieces>, Dfa, BuildHasherDefault<QuickHasher>>> =
+                RefCell::new(HashMap::default());
+        }
+        if let Some(hit) = RECENT.with(|r| r.borrow().get(alternatives).cloned()) {
+            return hit;
+        }
         let alphabet = Alphabet::for_patterns(alternatives);
-        Self::build(&alphabet, alternatives)
+        let dfa = Self::build(&alphabet, alternatives);
+        RECENT.with(|r| {
+            let mut recent = r.borrow_mut();
+            if recent.len() >= RECENT_LIMIT {
+                recent.clear();
+            }
+            recent.insert(alternatives.to_vec(), dfa.clone());
+        });
+        dfa
     }
 
     fn build(alphabet: &Arc<Alphabet>, alternatives: &[Pieces]) -> Self {
@@ -320,19 +341,19 @@ impl Dfa {
         let mut index: HashMap<Vec<(usize, usize)>, u32, BuildHasherDefault<QuickHasher>> =
             HashMap::default();
         let mut queue = VecDeque::new();
-        let mut states: Vec<Vec<(usize, usize)>> = Vec::new();
         index.insert(start.clone(), 0);
-        states.push(start.clone());
         queue.push_back(start);
         let mut next = Vec::new();
         let mut accept = Vec::new();
+        let mut target: Vec<(usize, usize)> = Vec::new();
         while let Some(set) = queue.pop_front() {
             accept.push(
                 set.iter()
                     .any(|&(alt, pos)| alternatives.get(alt).is_some_and(|p| p.len() == pos)),
             );
             for symbol in 0..width {
-                let mut target = Vec::new();
+                // One scratch buffer: most symbols lead to a state already numbered.
+                target.clear();
                 for &(alt, pos) in &set {
                     match alternatives.get(alt).and_then(|p| p.get(pos)) {
                         Some(Piece::One(_)) if takes(alt, pos, symbol) => {
@@ -343,13 +364,12 @@ impl Dfa {
                     }
                 }
                 closure(&mut target);
-                let id = match index.get(&target) {
+                let id = match index.get(target.as_slice()) {
                     Some(&id) => id,
                     None => {
-                        let id = u32::try_from(states.len()).unwrap_or(u32::MAX);
+                        let id = u32::try_from(index.len()).unwrap_or(u32::MAX);
                         index.insert(target.clone(), id);
-                        states.push(target.clone());
-                        queue.push_back(target);
+                        queue.push_back(target.clone());
                         id
                     }
                 };
@@ -427,7 +447,61 @@ impl Dfa {
         self.product(other, |a, b| a && !b)
     }
 
+    /// Whether no state accepts: the language is empty without a search.
+    fn accepts_nothing(&self) -> bool {
+        !self.accept.iter().any(|&a| a)
+    }
+
+    /// Whether every state accepts. Every state of our automata is reachable from the start (all
+    /// constructions number states by a search from it), so the language is then everything.
+    fn accepts_everything(&self) -> bool {
+        self.accept.iter().all(|&a| a)
+    }
+
+    /// The language of `keep` applied to a trivial (empty or universal) operand, without a
+    /// product: most combinations in an analysis are with `any` or an empty language.
+    fn trivial_product(&self, other: &Self, keep: &impl Fn(bool, bool) -> bool) -> Option<Self> {
+        let class = |dfa: &Self| {
+            if dfa.accepts_nothing() {
+                Some(false)
+            } else if dfa.accepts_everything() {
+                Some(true)
+            } else {
+                None
+            }
+        };
+        // With one side constant, the result is constant, the other side, or its complement.
+        let from_other = |mine: bool| match (keep(mine, false), keep(mine, true)) {
+            (false, false) => Self::constant(&other.alphabet, false),
+            (true, true) => Self::constant(&other.alphabet, true),
+            (false, true) => other.clone(),
+            (true, false) => other.complement(),
+        };
+        let from_self = |theirs: bool| match (keep(false, theirs), keep(true, theirs)) {
+            (false, false) => Self::constant(&self.alphabet, false),
+            (true, true) => Self::constant(&self.alphabet, true),
+            (false, true) => self.clone(),
+            (true, false) => self.complement(),
+        };
+        if let Some(mine) = class(self) {
+            return Some(from_other(mine));
+        }
+        class(other).map(from_self)
+    }
+
+    /// The one-state automaton accepting everything (`accept`) or nothing.
+    fn constant(alphabet: &Arc<Alphabet>, accept: bool) -> Self {
+        Self {
+            alphabet: Arc::clone(alphabet),
+            next: vec![0; alphabet.len()],
+            accept: vec![accept],
+        }
+    }
+
     fn product(&self, other: &Self, keep: impl Fn(bool, bool) -> bool) -> Self {
+        if let Some(done) = self.trivial_product(other, &keep) {
+            return done;
+        }
         // Over the common refinement of both alphabets; each operand reads a merged symbol as the
         // class containing it, looked up once per symbol (no table is rewritten).
         let alphabet = if Arc::ptr_eq(&self.alphabet, &other.alphabet)
@@ -490,11 +564,23 @@ impl Dfa {
 
     /// Whether the language is empty.
     pub fn is_empty(&self) -> bool {
+        if self.accepts_nothing() {
+            return true;
+        }
+        if self.accept.first().copied().unwrap_or(false) {
+            return false;
+        }
         self.witness().is_none()
     }
 
     /// Whether every string is in the language.
     pub fn is_universal(&self) -> bool {
+        if self.accepts_everything() {
+            return true;
+        }
+        if !self.accept.first().copied().unwrap_or(false) {
+            return false;
+        }
         self.complement().is_empty()
     }
 

@@ -13,7 +13,11 @@ mod policy;
 mod serve;
 
 #[derive(Debug, Parser)]
-#[command(name = "rolegate", version, about = "Self-hostable IAM roles, trust policies and STS")]
+#[command(
+    name = "rolegate",
+    version,
+    about = "Self-hostable IAM roles, trust policies and STS"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

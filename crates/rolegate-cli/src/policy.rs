@@ -59,7 +59,11 @@ impl From<PolicyKind> for PolicyType {
 
 pub fn run(command: PolicyCommand) -> ExitCode {
     let result = match command {
-        PolicyCommand::Check { policy_type, file, json } => check(policy_type.into(), &file, json),
+        PolicyCommand::Check {
+            policy_type,
+            file,
+            json,
+        } => check(policy_type.into(), &file, json),
         PolicyCommand::Eval { file } => eval(&file),
     };
     result.unwrap_or_else(|error| {
@@ -77,10 +81,19 @@ fn check(policy_type: PolicyType, file: &str, json: bool) -> anyhow::Result<Exit
     } else if valid {
         println!("{file}: valid {policy_type:?} policy");
     } else {
-        let field = |name: &str| verdict.get(name).and_then(serde_json::Value::as_str).unwrap_or("");
+        let field = |name: &str| {
+            verdict
+                .get(name)
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("")
+        };
         println!("{file}: {}: {}", field("code"), field("message"));
     }
-    Ok(if valid { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn eval(file: &str) -> anyhow::Result<ExitCode> {

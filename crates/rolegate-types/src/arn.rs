@@ -45,7 +45,11 @@ impl FromStr for Arn {
             .strip_prefix("arn:")
             .ok_or_else(|| ArnError::MissingPrefix(text.to_owned()))?;
         let mut parts = rest.splitn(5, ':');
-        let mut next = || parts.next().ok_or_else(|| ArnError::TooFewParts(text.to_owned()));
+        let mut next = || {
+            parts
+                .next()
+                .ok_or_else(|| ArnError::TooFewParts(text.to_owned()))
+        };
         let partition = next()?.to_owned();
         let service = next()?.to_owned();
         let region = next()?.to_owned();
@@ -54,7 +58,13 @@ impl FromStr for Arn {
         if partition.is_empty() || service.is_empty() {
             return Err(ArnError::EmptyPartitionOrService(text.to_owned()));
         }
-        Ok(Self { partition, service, region, account, resource })
+        Ok(Self {
+            partition,
+            service,
+            region,
+            account,
+            resource,
+        })
     }
 }
 
@@ -87,7 +97,9 @@ mod tests {
 
     #[test]
     fn splits_resource_type() {
-        let arn: Arn = "arn:aws:iam::123456789012:role/path/MyRole".parse().unwrap();
+        let arn: Arn = "arn:aws:iam::123456789012:role/path/MyRole"
+            .parse()
+            .unwrap();
         assert_eq!(arn.resource_type_and_name(), ("role", "path/MyRole"));
         let arn: Arn = "arn:aws:lambda:us-east-1:1:function:f".parse().unwrap();
         assert_eq!(arn.resource_type_and_name(), ("function", "f"));
@@ -95,8 +107,17 @@ mod tests {
 
     #[test]
     fn rejects_malformed() {
-        assert!(matches!("aws:iam::1:x".parse::<Arn>(), Err(ArnError::MissingPrefix(_))));
-        assert!(matches!("arn:aws:iam::1".parse::<Arn>(), Err(ArnError::TooFewParts(_))));
-        assert!(matches!("arn::iam::1:x".parse::<Arn>(), Err(ArnError::EmptyPartitionOrService(_))));
+        assert!(matches!(
+            "aws:iam::1:x".parse::<Arn>(),
+            Err(ArnError::MissingPrefix(_))
+        ));
+        assert!(matches!(
+            "arn:aws:iam::1".parse::<Arn>(),
+            Err(ArnError::TooFewParts(_))
+        ));
+        assert!(matches!(
+            "arn::iam::1:x".parse::<Arn>(),
+            Err(ArnError::EmptyPartitionOrService(_))
+        ));
     }
 }

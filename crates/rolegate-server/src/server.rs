@@ -113,6 +113,13 @@ pub async fn serve(config: ServerConfig) -> Result<(), ServerError> {
     );
     tracing::info!(%local, "listening");
 
+    // Responses are written whole; Nagle would only hold the last segment of a response
+    // back until the client's delayed ACK, adding latency to every keep-alive request.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "cannot set TCP_NODELAY");
+        }
+    });
     let app = receive::router(Arc::clone(&state));
     axum::serve(
         listener,

@@ -11,7 +11,7 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A small multiplicative hasher for the subset construction's state sets (keys are ours, not an
 /// attacker's, so SipHash's flood resistance buys nothing here).
@@ -269,9 +269,20 @@ fn representative(start: u32, end: u32) -> Option<char> {
 pub struct Dfa {
     alphabet: Arc<Alphabet>,
     /// `next[state * alphabet.len() + symbol]`.
-    next: Vec<u32>,
-    accept: Vec<bool>,
+    next: Arc<[u32]>,
+    accept: Arc<[bool]>,
+    /// Per state, what the language from it is ([`MIXED`], [`NOTHING`] or [`EVERYTHING`]);
+    /// computed on first use and shared by clones (tables are shared too: clones are cheap), so
+    /// fixed languages pay for it once.
+    status: Arc<OnceLock<Vec<u8>>>,
 }
+
+/// The language from a state is neither empty nor everything.
+const MIXED: u8 = 0;
+/// No string is accepted from the state.
+const NOTHING: u8 = 1;
+/// Every string is accepted from the state.
+const EVERYTHING: u8 = 2;
 
 impl Dfa {
     /// The language of any one of `alternatives` (each a sequence of pieces).
@@ -378,8 +389,9 @@ impl Dfa {
         }
         Self {
             alphabet: Arc::clone(alphabet),
-            next,
-            accept,
+            next: next.into(),
+            accept: accept.into(),
+            status: Arc::default(),
         }
         .pruned()
     }
@@ -427,8 +439,20 @@ impl Dfa {
     pub fn complement(&self) -> Self {
         Self {
             alphabet: Arc::clone(&self.alphabet),
-            next: self.next.clone(),
+            next: Arc::clone(&self.next),
             accept: self.accept.iter().map(|a| !a).collect(),
+            status: Arc::new(self.status.get().map_or_else(OnceLock::new, |status| {
+                // The complement swaps "nothing" and "everything" state by state.
+                let swapped: Vec<u8> = status
+                    .iter()
+                    .map(|&s| match s {
+                        NOTHING => EVERYTHING,
+                        EVERYTHING => NOTHING,
+                        other => other,
+                    })
+                    .collect();
+                OnceLock::from(swapped)
+            })),
         }
     }
 
@@ -493,8 +517,9 @@ impl Dfa {
     fn constant(alphabet: &Arc<Alphabet>, accept: bool) -> Self {
         Self {
             alphabet: Arc::clone(alphabet),
-            next: vec![0; alphabet.len()],
-            accept: vec![accept],
+            next: vec![0; alphabet.len()].into(),
+            accept: vec![accept].into(),
+            status: Arc::default(),
         }
     }
 
@@ -529,6 +554,39 @@ impl Dfa {
         if let Some(slot) = index.get_mut(0) {
             *slot = 0;
         }
+        // A pair whose language is already decided (a side accepts nothing or everything from
+        // there, and `keep` no longer depends on the other) is one of two sinks: products with a
+        // small language no longer walk the whole of a large one (literal ∩ subject grammar).
+        // Deciding pairs costs a liveness pass per operand (shared by clones); only worth it when
+        // the pair table is large.
+        let large = self.states() * other_states > 1024;
+        let (mine_status, their_status) = if large {
+            (self.status(), other.status())
+        } else {
+            (&[][..], &[][..])
+        };
+        let values = |status: &[u8], s: usize| match status.get(s) {
+            Some(&NOTHING) => &[false][..],
+            Some(&EVERYTHING) => &[true][..],
+            _ => &[false, true][..],
+        };
+        let decided = |a: usize, b: usize| {
+            if !large {
+                return None;
+            }
+            let outcomes = values(mine_status, a)
+                .iter()
+                .flat_map(|&x| values(their_status, b).iter().map(move |&y| (x, y)));
+            let mut seen = outcomes.map(|(x, y)| keep(x, y));
+            let first = seen.next()?;
+            seen.all(|v| v == first).then_some(first)
+        };
+        let mut sinks: [Option<u32>; 2] = [None, None];
+        if let Some(c) = decided(0, 0)
+            && let Some(sink) = sinks.get_mut(usize::from(c))
+        {
+            *sink = Some(0);
+        }
         let mut next = Vec::new();
         let mut accept = Vec::new();
         let mut i = 0;
@@ -537,6 +595,21 @@ impl Dfa {
             accept.push(keep(accepted(self, a), accepted(other, b)));
             for (&sa, &sb) in mine.iter().zip(&theirs) {
                 let pair = (self.step(a, sa), other.step(b, sb));
+                if let Some(c) = decided(pair.0, pair.1)
+                    && let Some(sink) = sinks.get_mut(usize::from(c))
+                {
+                    let id = match *sink {
+                        Some(id) => id,
+                        None => {
+                            let id = u32::try_from(order.len()).unwrap_or(u32::MAX);
+                            *sink = Some(id);
+                            order.push(pair);
+                            id
+                        }
+                    };
+                    next.push(id);
+                    continue;
+                }
                 let slot = pair.0 * other_states + pair.1;
                 let id = match index.get(slot) {
                     Some(&id) if id != u32::MAX => id,
@@ -556,8 +629,9 @@ impl Dfa {
         let _ = width;
         Self {
             alphabet,
-            next,
-            accept,
+            next: next.into(),
+            accept: accept.into(),
+            status: Arc::default(),
         }
         .pruned()
     }
@@ -686,10 +760,32 @@ impl Dfa {
     /// States from which an accepting state is reachable (one backward search over a compact
     /// reverse adjacency).
     fn live_states(&self) -> Vec<bool> {
+        self.co_reachable(&self.accept)
+    }
+
+    /// Per state: nothing, everything or something in between is accepted from it.
+    fn status(&self) -> &[u8] {
+        self.status.get_or_init(|| {
+            let live = self.live_states();
+            let rejecting: Vec<bool> = self.accept.iter().map(|a| !a).collect();
+            let can_reject = self.co_reachable(&rejecting);
+            live.iter()
+                .zip(&can_reject)
+                .map(|(&l, &r)| match (l, r) {
+                    (false, _) => NOTHING,
+                    (true, false) => EVERYTHING,
+                    (true, true) => MIXED,
+                })
+                .collect()
+        })
+    }
+
+    /// States from which a state in `target` is reachable.
+    fn co_reachable(&self, target: &[bool]) -> Vec<bool> {
         let n = self.states();
         let width = self.alphabet.len();
         let mut degree = vec![0u32; n + 1];
-        for &t in &self.next {
+        for &t in self.next.iter() {
             if let Some(d) = degree.get_mut(t as usize + 1) {
                 *d += 1;
             }
@@ -711,7 +807,7 @@ impl Dfa {
                 *f += 1;
             }
         }
-        let mut live: Vec<bool> = self.accept.clone();
+        let mut live: Vec<bool> = target.to_vec();
         let mut stack: Vec<usize> = (0..n)
             .filter(|&s| live.get(s).copied().unwrap_or(false))
             .collect();
@@ -789,8 +885,9 @@ impl Dfa {
         }
         Self {
             alphabet: self.alphabet,
-            next,
-            accept,
+            next: next.into(),
+            accept: accept.into(),
+            status: Arc::default(),
         }
     }
 
@@ -873,8 +970,9 @@ impl Dfa {
         }
         Self {
             alphabet: self.alphabet,
-            next,
-            accept,
+            next: next.into(),
+            accept: accept.into(),
+            status: Arc::default(),
         }
     }
 }
@@ -952,6 +1050,31 @@ mod tests {
         let others = wide.minus(&tenant);
         assert!(others.accepts("repo:y") && !others.accepts("repo:x"));
         assert_eq!(others.witness().as_deref(), Some("repo:"));
+    }
+
+    #[test]
+    fn products_with_decided_pairs_and_trivial_operands_stay_exact() {
+        // Large enough that the product decides pairs (literal ∩ a many-state language).
+        let patterns: Vec<String> = (0..40).map(|i| format!("repo:org{i}/*:ref:*")).collect();
+        let refs: Vec<&str> = patterns.iter().map(String::as_str).collect();
+        let big = dfa(&refs);
+        let hit = Dfa::from_pieces(&literal_pieces("repo:org7/app:ref:main", false));
+        let miss = Dfa::from_pieces(&literal_pieces("repo:org7/app:pull", false));
+        assert_eq!(hit.intersect(&big).finite_size(), Some(1));
+        assert!(miss.intersect(&big).is_empty());
+        let rest = big.minus(&hit);
+        assert!(!rest.accepts("repo:org7/app:ref:main") && rest.accepts("repo:org7/app:ref:x"));
+        assert!(hit.minus(&big).is_empty() && !miss.minus(&big).is_empty());
+        let either = big.union(&miss);
+        assert!(either.accepts("repo:org7/app:pull") && either.accepts("repo:org1/a:ref:b"));
+        // Trivial operands: the universal and the empty language.
+        assert!(
+            Dfa::universal().minus(&big).accepts("x")
+                && !Dfa::universal().minus(&big).accepts("repo:org1/a:ref:b")
+        );
+        assert!(Dfa::empty().union(&big).accepts("repo:org1/a:ref:b"));
+        assert!(big.intersect(&Dfa::empty()).is_empty());
+        assert!(big.union(&Dfa::universal()).is_universal());
     }
 
     #[test]

@@ -28,6 +28,13 @@ fn totp(seed: &[u8], digits: usize) -> totp_rs::Totp {
         .build_noncompliant()
 }
 
+/// A new 160-bit seed as base32 text (32 characters), as AWS's virtual MFA devices hand out.
+pub fn new_seed() -> Result<String, TokenError> {
+    let mut bytes = [0u8; 20];
+    aws_lc_rs::rand::fill(&mut bytes).map_err(|_| TokenError::Crypto)?;
+    Ok(base32::encode(&bytes))
+}
+
 /// Decodes an MFA device seed as AWS hands it out (`Base32StringSeed`).
 pub fn decode_seed(base32_seed: &str) -> Result<Vec<u8>, TokenError> {
     match base32::decode(base32_seed) {
@@ -63,6 +70,14 @@ pub fn check_fresh(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn new_seeds_are_32_base32_characters_and_decode_to_160_bits() {
+        let seed = super::new_seed().unwrap();
+        assert_eq!(seed.len(), 32);
+        assert_eq!(super::decode_seed(&seed).unwrap().len(), 20);
+        assert_ne!(seed, super::new_seed().unwrap());
+    }
+
     use super::*;
 
     const RFC_SEED: &[u8] = b"12345678901234567890";

@@ -31,21 +31,9 @@ pub fn new_secret_access_key() -> Result<String, TokenError> {
 
 pub use rolegate_tokens::IdPrefix as Prefix;
 
-/// A token or key failure the client must not see the cause of.
-pub fn internal(error: &TokenError) -> rolegate_protocol::AwsError {
-    crate::respond::internal(error)
-}
-
-const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
 /// A new 160-bit TOTP seed as base32 text (what AWS's virtual MFA devices hand out).
 pub fn new_totp_seed() -> Result<String, TokenError> {
-    let mut bytes = [0u8; 32];
-    aws_lc_rs::rand::fill(&mut bytes).map_err(|_| TokenError::Crypto)?;
-    Ok(bytes
-        .iter()
-        .map(|b| char::from(BASE32[usize::from(b & 31)]))
-        .collect())
+    rolegate_tokens::mfa::new_seed()
 }
 
 /// The TOTP key bytes of a base32 seed.

@@ -8,7 +8,7 @@ use rolegate_store::{AccessKey, KeyOwner, KeyStatus, StoreError};
 use super::users::{load_user, user_resource};
 use super::{Page, default_user, internal, messages};
 use crate::actions::Ctx;
-use crate::credentials::{self, new_access_key_id, new_secret_access_key};
+use crate::credentials::{new_access_key_id, new_secret_access_key};
 
 const KEYS_PER_USER: usize = 2;
 
@@ -75,8 +75,8 @@ pub async fn create_access_key(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<S
             KEYS_PER_USER,
         )));
     }
-    let id = new_access_key_id(&account).map_err(|e| credentials::internal(&e))?;
-    let secret = new_secret_access_key().map_err(|e| credentials::internal(&e))?;
+    let id = new_access_key_id(&account).map_err(|e| crate::respond::internal(&e))?;
+    let secret = new_secret_access_key().map_err(|e| crate::respond::internal(&e))?;
     let sealed = ctx
         .state
         .sealer

@@ -8,7 +8,7 @@ use super::{
     to_store_tags, write_tags,
 };
 use crate::actions::Ctx;
-use crate::credentials::{self, Prefix, new_unique_id};
+use crate::credentials::{Prefix, new_unique_id};
 
 fn write_policy(w: &mut XmlWriter, policy: &ManagedPolicy, with_details: bool) {
     w.element("PolicyName", &policy.name);
@@ -69,7 +69,7 @@ pub async fn create_policy(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<Strin
         account_id: ctx.account_id().to_owned(),
         name: name.to_owned(),
         policy_id: new_unique_id(Prefix::ManagedPolicy, ctx.account_id())
-            .map_err(|e| credentials::internal(&e))?,
+            .map_err(|e| crate::respond::internal(&e))?,
         path: path.to_owned(),
         description: description.map(str::to_owned),
         default_version_id: "v1".to_owned(),

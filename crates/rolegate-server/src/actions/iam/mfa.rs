@@ -38,7 +38,7 @@ pub async fn create_virtual_mfa_device(
     v.check()?;
     let serial = iam_arn(ctx.account_id(), "mfa", path, name);
     ctx.authorize("iam:CreateVirtualMFADevice", &serial)?;
-    let seed = new_totp_seed().map_err(|e| credentials::internal(&e))?;
+    let seed = new_totp_seed().map_err(|e| crate::respond::internal(&e))?;
     let sealed = ctx
         .state
         .sealer

@@ -14,7 +14,6 @@ pub mod users;
 
 use rolegate_policy::{Policy, PolicyError, PolicyType};
 use rolegate_protocol::{AwsError, QueryMap, Service, Tag, Validator, XmlWriter, model};
-use rolegate_store::StoreError;
 
 use super::Ctx;
 
@@ -81,9 +80,7 @@ pub fn iam_arn(account: &str, kind: &str, path: &str, name: &str) -> String {
 }
 
 /// A backend failure as the client sees it (details only in logs).
-pub fn internal(error: &StoreError) -> AwsError {
-    crate::respond::internal(error)
-}
+pub use crate::respond::internal;
 
 /// The engine's `MalformedPolicyDocument` / `LimitExceeded` as IAM sends it.
 pub fn policy_error(error: &PolicyError) -> AwsError {

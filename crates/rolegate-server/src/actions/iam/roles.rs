@@ -17,7 +17,7 @@ use super::{
     to_store_tags, write_tags,
 };
 use crate::actions::Ctx;
-use crate::credentials::{self, Prefix, new_unique_id};
+use crate::credentials::{Prefix, new_unique_id};
 
 const DEFAULT_MAX_SESSION: i64 = 3_600;
 
@@ -192,7 +192,7 @@ pub async fn create_role(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String,
         account_id: ctx.account_id().to_owned(),
         name: name.to_owned(),
         role_id: new_unique_id(Prefix::Role, ctx.account_id())
-            .map_err(|e| credentials::internal(&e))?,
+            .map_err(|e| crate::respond::internal(&e))?,
         path: path.to_owned(),
         trust_policy: trust.to_owned(),
         trust_policy_bound: bound,

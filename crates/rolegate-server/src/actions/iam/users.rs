@@ -8,7 +8,7 @@ use super::{
     to_store_tags, write_tags,
 };
 use crate::actions::Ctx;
-use crate::credentials::{self, Prefix, new_unique_id};
+use crate::credentials::{Prefix, new_unique_id};
 
 fn write_user(w: &mut XmlWriter, user: &User, with_tags: bool) {
     w.element("Path", &user.path);
@@ -67,7 +67,7 @@ pub async fn create_user(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String,
         account_id: ctx.account_id().to_owned(),
         name: name.to_owned(),
         user_id: new_unique_id(Prefix::User, ctx.account_id())
-            .map_err(|e| credentials::internal(&e))?,
+            .map_err(|e| crate::respond::internal(&e))?,
         path: path.to_owned(),
         permissions_boundary: boundary.map(str::to_owned),
         created_at: ctx.facts.now,

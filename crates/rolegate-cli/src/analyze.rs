@@ -1,6 +1,7 @@
 //! `rolegate lint | who-can-assume | diff`: the trust-policy analyzer on files.
 //!
-//! Thin: read files, call `rolegate-analyzer`, print one string from its printer layer, exit.
+//! Thin: read files (or, for `lint --endpoint`, a server's inventory), call `rolegate-analyzer`,
+//! print one string from its printer layer, exit.
 //! Exit codes: 0 clean, 1 a finding at or above `--fail-on` (lint) or access gained (diff),
 //! 2 unreadable input.
 
@@ -8,6 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use rolegate_analyzer::{Inventory, LintOptions, Severity, TrustPolicy, report};
+
+use crate::endpoint;
 
 /// Options shared by the analyzer commands.
 #[derive(Debug, clap::Args)]
@@ -54,7 +57,10 @@ pub struct LintArgs {
     /// adds role-chain reachability, cycles, transitive exposure and ExternalId reuse.
     #[arg(long, value_name = "DIR", conflicts_with = "endpoint")]
     pub inventory: Option<PathBuf>,
-    /// Read the inventory from a running Rolegate server (not supported yet: use --inventory).
+    /// Read the inventory from a running Rolegate server instead (http:// only): calls IAM
+    /// GetAccountAuthorizationDetails for the account of AWS_ACCESS_KEY_ID /
+    /// AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN), signed for AWS_REGION or AWS_DEFAULT_REGION
+    /// (default us-east-1).
     #[arg(long, value_name = "URL")]
     pub endpoint: Option<String>,
 }
@@ -96,27 +102,43 @@ fn input_error(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-pub fn lint(args: LintArgs) -> ExitCode {
-    if args.endpoint.is_some() {
-        return input_error(
-            "--endpoint is not supported yet; export the inventory with `aws iam get-account-authorization-details` and use --inventory DIR",
-        );
+/// The inventory `--inventory DIR` or `--endpoint URL` names, if any.
+fn load_inventory(args: &LintArgs) -> Result<Option<Inventory>, String> {
+    if let Some(dir) = &args.inventory {
+        return Inventory::load_dir(dir)
+            .map(Some)
+            .map_err(|e| e.to_string());
     }
-    if args.files.is_empty() && args.inventory.is_none() {
-        return input_error("nothing to lint: give trust policy files or --inventory DIR");
+    let Some(url) = &args.endpoint else {
+        return Ok(None);
+    };
+    let details = endpoint::Credentials::from_env()
+        .and_then(|credentials| endpoint::fetch_authorization_details(url, &credentials))
+        .map_err(|e| format!("--endpoint {url}: {e}"))?;
+    let mut inventory = Inventory::default();
+    inventory
+        .add_json(url, &details.to_string())
+        .map_err(|e| e.to_string())?;
+    Ok(Some(inventory))
+}
+
+pub fn lint(args: LintArgs) -> ExitCode {
+    if args.files.is_empty() && args.inventory.is_none() && args.endpoint.is_none() {
+        return input_error(
+            "nothing to lint: give trust policy files, --inventory DIR or --endpoint URL",
+        );
     }
     let mut options = args.accounts.options();
     let mut findings = Vec::new();
-    if let Some(dir) = &args.inventory {
-        match Inventory::load_dir(dir) {
-            Ok(inventory) => {
-                options
-                    .zone_of_trust
-                    .extend(inventory.accounts.iter().cloned());
-                findings.extend(rolegate_analyzer::inventory::analyze(&inventory));
-            }
-            Err(e) => return input_error(&e.to_string()),
+    match load_inventory(&args) {
+        Ok(Some(inventory)) => {
+            options
+                .zone_of_trust
+                .extend(inventory.accounts.iter().cloned());
+            findings.extend(rolegate_analyzer::inventory::analyze(&inventory));
         }
+        Ok(None) => {}
+        Err(e) => return input_error(&e),
     }
     for file in &args.files {
         match load(file) {

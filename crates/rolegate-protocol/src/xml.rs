@@ -85,7 +85,8 @@ impl Default for XmlWriter {
 impl XmlWriter {
     pub fn new() -> XmlWriter {
         XmlWriter {
-            inner: Writer::new_with_indent(Vec::new(), b' ', 2),
+            // Room for a typical response (AssumeRole's is about 1.5 KiB) without regrowing.
+            inner: Writer::new_with_indent(Vec::with_capacity(2048), b' ', 2),
             error: None,
         }
     }

@@ -19,4 +19,4 @@ mod respond;
 mod server;
 mod state;
 
-pub use server::{ServerConfig, ServerError, serve};
+pub use server::{ServerConfig, ServerError, Service, serve};

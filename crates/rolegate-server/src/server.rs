@@ -53,53 +53,85 @@ pub enum ServerError {
     Serve(std::io::Error),
 }
 
-/// Runs the server until SIGINT or SIGTERM.
-pub async fn serve(config: ServerConfig) -> Result<(), ServerError> {
-    let data_dir = &config.data_dir;
-    std::fs::create_dir_all(data_dir).map_err(|source| ServerError::DataDir {
-        path: data_dir.clone(),
-        source,
-    })?;
-    let sealer = match &config.keyring {
-        Some(text) => Sealer::from_base64(text),
-        None => Sealer::load_or_create(
-            &data_dir.join("keyring"),
-            time::OffsetDateTime::now_utc().unix_timestamp(),
-        ),
-    }
-    .map_err(|e| ServerError::KeyRing(e.to_string()))?;
-    let store: Arc<dyn Store> =
-        Arc::new(SqliteStore::open(&data_dir.join("rolegate.sqlite3")).await?);
-    let audit_path = data_dir.join("audit.jsonl");
-    let (audit, audit_writer) =
-        AuditLog::open(&audit_path).map_err(|source| ServerError::DataDir {
-            path: audit_path.clone(),
+/// A service with its data directory open and its bootstrap applied, not yet listening.
+#[derive(Debug)]
+pub struct Service {
+    state: Arc<AppState>,
+    audit_writer: std::thread::JoinHandle<()>,
+}
+
+impl Service {
+    /// Opens the data directory (key ring, SQLite store, audit log) and applies the bootstrap
+    /// file, or the dev account.
+    pub async fn open(config: &ServerConfig) -> Result<Self, ServerError> {
+        let data_dir = &config.data_dir;
+        std::fs::create_dir_all(data_dir).map_err(|source| ServerError::DataDir {
+            path: data_dir.clone(),
             source,
         })?;
-    let state = Arc::new(AppState {
-        directory: Directory::new(Arc::clone(&store)),
-        store,
-        sealer,
-        signing_keys: SigningKeyCache::new(4096),
-        audit,
-        region: "us-east-1".to_owned(),
-        clock_offset: time::Duration::seconds(config.clock_offset_seconds),
-    });
+        let sealer = match &config.keyring {
+            Some(text) => Sealer::from_base64(text),
+            None => Sealer::load_or_create(
+                &data_dir.join("keyring"),
+                time::OffsetDateTime::now_utc().unix_timestamp(),
+            ),
+        }
+        .map_err(|e| ServerError::KeyRing(e.to_string()))?;
+        let store: Arc<dyn Store> =
+            Arc::new(SqliteStore::open(&data_dir.join("rolegate.sqlite3")).await?);
+        let audit_path = data_dir.join("audit.jsonl");
+        let (audit, audit_writer) =
+            AuditLog::open(&audit_path).map_err(|source| ServerError::DataDir {
+                path: audit_path.clone(),
+                source,
+            })?;
+        let state = Arc::new(AppState {
+            directory: Directory::new(Arc::clone(&store)),
+            store,
+            sealer,
+            signing_keys: SigningKeyCache::new(4096),
+            audit,
+            region: "us-east-1".to_owned(),
+            clock_offset: time::Duration::seconds(config.clock_offset_seconds),
+        });
 
-    match &config.bootstrap {
-        Some(path) => {
-            let report = bootstrap::apply_file(&state, path).await?;
-            println!("rolegate: bootstrap {}: {report}", path.display());
+        match &config.bootstrap {
+            Some(path) => {
+                let report = bootstrap::apply_file(&state, path).await?;
+                println!("rolegate: bootstrap {}: {report}", path.display());
+            }
+            None if config.dev => {
+                let report = bootstrap::apply_dev(&state).await?;
+                println!(
+                    "rolegate: dev mode: account 000000000000, root access key test / secret test ({report})"
+                );
+            }
+            None => {}
         }
-        None if config.dev => {
-            let report = bootstrap::apply_dev(&state).await?;
-            println!(
-                "rolegate: dev mode: account 000000000000, root access key test / secret test ({report})"
-            );
-        }
-        None => {}
+        Ok(Self {
+            state,
+            audit_writer,
+        })
     }
 
+    /// The HTTP application: routes, layers and the pipeline behind them. It expects each
+    /// request to carry the peer address as `ConnectInfo<SocketAddr>`.
+    pub fn router(&self) -> axum::Router {
+        receive::router(Arc::clone(&self.state))
+    }
+
+    /// Flushes and syncs the audit log once every router handed out is dropped.
+    pub async fn close(self) {
+        // Dropping the last sender ends the audit writer, which flushes and syncs.
+        drop(self.state);
+        let writer = self.audit_writer;
+        let _ = tokio::task::spawn_blocking(move || writer.join()).await;
+    }
+}
+
+/// Runs the server until SIGINT or SIGTERM.
+pub async fn serve(config: ServerConfig) -> Result<(), ServerError> {
+    let service = Service::open(&config).await?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|source| ServerError::Listen {
@@ -109,7 +141,7 @@ pub async fn serve(config: ServerConfig) -> Result<(), ServerError> {
     let local = listener.local_addr().map_err(ServerError::Serve)?;
     println!(
         "rolegate: listening on http://{local} (data in {})",
-        data_dir.display()
+        config.data_dir.display()
     );
     tracing::info!(%local, "listening");
 
@@ -120,18 +152,17 @@ pub async fn serve(config: ServerConfig) -> Result<(), ServerError> {
             tracing::debug!(%error, "cannot set TCP_NODELAY");
         }
     });
-    let app = receive::router(Arc::clone(&state));
     axum::serve(
         listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
+        service
+            .router()
+            .into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await
     .map_err(ServerError::Serve)?;
 
-    // Dropping the last sender ends the audit writer, which flushes and syncs.
-    drop(state);
-    let _ = tokio::task::spawn_blocking(move || audit_writer.join()).await;
+    service.close().await;
     println!("rolegate: stopped");
     Ok(())
 }

@@ -89,6 +89,7 @@ operations! {
     Iam "EnableMFADevice" => EnableMFADevice => iam::mfa::enable_mfa_device,
     Iam "ListMFADevices" => ListMFADevices => iam::mfa::list_mfa_devices,
     Iam "DeactivateMFADevice" => DeactivateMFADevice => iam::mfa::deactivate_mfa_device,
+    Iam "GetAccountAuthorizationDetails" => GetAccountAuthorizationDetails => iam::authorization_details::get_account_authorization_details,
 }
 
 /// The operation a request names, or AWS's `InvalidAction`.

@@ -3,10 +3,10 @@
 //! keys per user; secrets are sealed before they reach the store.
 
 use rolegate_protocol::{AwsError, QueryMap, Service, Validator, XmlWriter, model};
-use rolegate_store::{AccessKey, KeyOwner, KeyStatus, StoreError};
+use rolegate_store::{AccessKey, KeyOwner, KeyStatus};
 
-use super::users::{load_user, user_resource};
-use super::{Page, default_user, internal, messages};
+use super::users::load_user;
+use super::{OrInternal, Page, StoreResultExt, Target, default_user, messages};
 use crate::actions::Ctx;
 use crate::credentials::{new_access_key_id, new_secret_access_key};
 
@@ -16,7 +16,7 @@ const KEYS_PER_USER: usize = 2;
 async fn owner(ctx: &Ctx<'_>, given: Option<&str>) -> Result<(Option<String>, String), AwsError> {
     match default_user(ctx, given) {
         Some(name) => {
-            let resource = user_resource(ctx, &name).await;
+            let resource = Target::User.resource(ctx, &name).await;
             Ok((Some(name), resource))
         }
         None => Ok((None, ctx.caller.arn.clone())),
@@ -34,19 +34,21 @@ fn write_metadata(w: &mut XmlWriter, key: &AccessKey, user: Option<&str>) {
 
 /// The key `id` of `user` (or of the root), or NoSuchEntity.
 async fn owned_key(ctx: &Ctx<'_>, user: Option<&str>, id: &str) -> Result<AccessKey, AwsError> {
-    let missing = || AwsError::no_such_entity(messages::no_such_access_key(id));
-    let key = match ctx.state.store.get_access_key(id).await {
-        Ok(key) => key,
-        Err(StoreError::NotFound { .. }) => return Err(missing()),
-        Err(e) => return Err(internal(&e)),
+    let owned = |key: &AccessKey| {
+        key.account_id == ctx.account_id()
+            && match (&key.owner, user) {
+                (KeyOwner::User(owner), Some(user)) => owner.eq_ignore_ascii_case(user),
+                (KeyOwner::Root, None) => true,
+                _ => false,
+            }
     };
-    let owned = key.account_id == ctx.account_id()
-        && match (&key.owner, user) {
-            (KeyOwner::User(owner), Some(user)) => owner.eq_ignore_ascii_case(user),
-            (KeyOwner::Root, None) => true,
-            _ => false,
-        };
-    if owned { Ok(key) } else { Err(missing()) }
+    ctx.state
+        .store
+        .get_access_key(id)
+        .await
+        .found()?
+        .filter(owned)
+        .ok_or_else(|| AwsError::no_such_entity(messages::no_such_access_key(id)))
 }
 
 pub async fn create_access_key(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
@@ -68,20 +70,16 @@ pub async fn create_access_key(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<S
         .store
         .list_access_keys(&account, user_name.as_deref())
         .await
-        .map_err(|e| internal(&e))?;
+        .or_internal()?;
     if existing.len() >= KEYS_PER_USER {
         return Err(AwsError::limit_exceeded(messages::quota(
             "AccessKeysPerUser",
             KEYS_PER_USER,
         )));
     }
-    let id = new_access_key_id(&account).map_err(|e| crate::respond::internal(&e))?;
-    let secret = new_secret_access_key().map_err(|e| crate::respond::internal(&e))?;
-    let sealed = ctx
-        .state
-        .sealer
-        .seal_secret(&secret, &id)
-        .map_err(|e| crate::respond::internal(&e))?;
+    let id = new_access_key_id(&account).or_internal()?;
+    let secret = new_secret_access_key().or_internal()?;
+    let sealed = ctx.state.sealer.seal_secret(&secret, &id).or_internal()?;
     let key = AccessKey {
         access_key_id: id,
         account_id: account,
@@ -94,7 +92,7 @@ pub async fn create_access_key(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<S
         .store
         .create_access_key(&key)
         .await
-        .map_err(|e| internal(&e))?;
+        .or_internal()?;
     ctx.response_elements = Some(
         serde_json::json!({"accessKey": {"accessKeyId": key.access_key_id, "userName": user_name}}),
     );
@@ -127,7 +125,7 @@ pub async fn list_access_keys(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<St
         .store
         .list_access_keys(ctx.account_id(), user_name.as_deref())
         .await
-        .map_err(|e| internal(&e))?;
+        .or_internal()?;
     ctx.respond(|w| {
         page.write(w, "AccessKeyMetadata", &keys, |w, key| {
             write_metadata(w, key, user_name.as_deref())
@@ -163,7 +161,7 @@ pub async fn update_access_key(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<S
         .store
         .update_access_key_status(&key.access_key_id, status)
         .await
-        .map_err(|e| internal(&e))?;
+        .or_internal()?;
     ctx.respond_empty()
 }
 
@@ -181,6 +179,6 @@ pub async fn delete_access_key(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<S
         .store
         .delete_access_key(&key.access_key_id)
         .await
-        .map_err(|e| internal(&e))?;
+        .or_internal()?;
     ctx.respond_empty()
 }

@@ -1,10 +1,9 @@
 //! Managed policies attached to users and roles: Attach/Detach/ListAttached{User,Role}Policies.
 
 use rolegate_protocol::{AwsError, QueryMap, Service, Validator, model};
-use rolegate_store::StoreError;
 use rolegate_types::Arn;
 
-use super::{Page, Target, internal, messages};
+use super::{OrInternal, Page, StoreResultExt, Target, messages};
 use crate::actions::Ctx;
 
 /// Managed policies per user or role (IAM's default quota).
@@ -42,7 +41,7 @@ async fn attach(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<
         .store
         .list_attached_policies(&principal)
         .await
-        .map_err(|e| internal(&e))?;
+        .or_internal()?;
     if !attached.contains(&arn) && attached.len() >= ATTACHED_PER_ENTITY {
         let quota = match target {
             Target::User => "PoliciesPerUser",
@@ -53,13 +52,12 @@ async fn attach(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<
             ATTACHED_PER_ENTITY,
         )));
     }
-    match ctx.state.store.attach_policy(&principal, &arn).await {
-        Ok(()) => ctx.respond_empty(),
-        Err(StoreError::NotFound { .. }) => {
-            Err(AwsError::no_such_entity(messages::no_such_policy(&arn)))
-        }
-        Err(e) => Err(internal(&e)),
-    }
+    ctx.state
+        .store
+        .attach_policy(&principal, &arn)
+        .await
+        .or_no_such_entity(|| messages::no_such_policy(&arn))?;
+    ctx.respond_empty()
 }
 
 async fn detach(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<String, AwsError> {
@@ -73,13 +71,12 @@ async fn detach(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<
         &target.resource(ctx, &name).await,
     )?;
     let principal = target.principal(ctx, &name).await?;
-    match ctx.state.store.detach_policy(&principal, &arn).await {
-        Ok(()) => ctx.respond_empty(),
-        Err(StoreError::NotFound { .. }) => Err(AwsError::no_such_entity(
-            messages::policy_not_attached(&arn),
-        )),
-        Err(e) => Err(internal(&e)),
-    }
+    ctx.state
+        .store
+        .detach_policy(&principal, &arn)
+        .await
+        .or_no_such_entity(|| messages::policy_not_attached(&arn))?;
+    ctx.respond_empty()
 }
 
 async fn list(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<String, AwsError> {
@@ -100,7 +97,7 @@ async fn list(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<St
         .store
         .list_attached_policies(&principal)
         .await
-        .map_err(|e| internal(&e))?;
+        .or_internal()?;
     let mut attached = Vec::new();
     for arn in arns {
         let policy_name = arn.rsplit('/').next().unwrap_or_default().to_owned();

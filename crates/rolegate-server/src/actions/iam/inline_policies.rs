@@ -1,19 +1,17 @@
 //! Inline policies of users and roles: Put/Get/List/Delete{User,Role}Policy.
 
-use rolegate_protocol::{AwsError, QueryMap, Service, Validator, model};
-use rolegate_store::StoreError;
-
-use super::{Page, Target, check_identity_policy, internal, messages};
+use super::{OrInternal, Page, StoreResultExt, Target, check_identity_policy, messages};
 use crate::actions::Ctx;
+use rolegate_protocol::{AwsError, QueryMap, Service, Validator, model};
 
 /// A role's inline policies may total 10,240 characters (whitespace not counted).
 const ROLE_INLINE_AGGREGATE: usize = 10_240;
 
-fn no_such_policy(target: Target, name: &str) -> AwsError {
-    AwsError::no_such_entity(match target {
+fn no_such_policy(target: Target, name: &str) -> String {
+    match target {
         Target::User => messages::no_such_user_policy(name),
         Target::Role => messages::no_such_role_policy(name),
-    })
+    }
 }
 
 async fn put(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<String, AwsError> {
@@ -38,7 +36,7 @@ async fn put(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<Str
             .store
             .list_inline_policies(&principal)
             .await
-            .map_err(|e| internal(&e))?
+            .or_internal()?
             .iter()
             .filter(|(n, _)| !n.eq_ignore_ascii_case(policy_name))
             .map(|(_, d)| rolegate_policy::Policy::size_without_whitespace(d))
@@ -56,7 +54,7 @@ async fn put(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<Str
         .store
         .put_inline_policy(&principal, policy_name, document)
         .await
-        .map_err(|e| internal(&e))?;
+        .or_internal()?;
     ctx.respond_empty()
 }
 
@@ -73,16 +71,12 @@ async fn get(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<Str
         &target.resource(ctx, &name).await,
     )?;
     let principal = target.principal(ctx, &name).await?;
-    let document = match ctx
+    let document = ctx
         .state
         .store
         .get_inline_policy(&principal, &policy_name)
         .await
-    {
-        Ok(document) => document,
-        Err(StoreError::NotFound { .. }) => return Err(no_such_policy(target, &policy_name)),
-        Err(e) => return Err(internal(&e)),
-    };
+        .or_no_such_entity(|| no_such_policy(target, &policy_name))?;
     let name_element = target.action("{}Name");
     ctx.respond(|w| {
         w.element(&name_element, &principal.name);
@@ -106,7 +100,7 @@ async fn list(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<St
         .store
         .list_inline_policies(&principal)
         .await
-        .map_err(|e| internal(&e))?
+        .or_internal()?
         .into_iter()
         .map(|(n, _)| n)
         .collect();
@@ -126,16 +120,12 @@ async fn delete(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<
         &target.resource(ctx, &name).await,
     )?;
     let principal = target.principal(ctx, &name).await?;
-    match ctx
-        .state
+    ctx.state
         .store
         .delete_inline_policy(&principal, &policy_name)
         .await
-    {
-        Ok(()) => ctx.respond_empty(),
-        Err(StoreError::NotFound { .. }) => Err(no_such_policy(target, &policy_name)),
-        Err(e) => Err(internal(&e)),
-    }
+        .or_no_such_entity(|| no_such_policy(target, &policy_name))?;
+    ctx.respond_empty()
 }
 
 pub async fn put_user_policy(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {

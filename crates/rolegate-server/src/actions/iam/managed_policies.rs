@@ -1,16 +1,18 @@
 //! Customer managed policies: CreatePolicy, GetPolicy, ListPolicies, DeletePolicy.
 
 use rolegate_protocol::{AwsError, QueryMap, Service, Validator, XmlWriter, model};
-use rolegate_store::{ManagedPolicy, PolicyScope, StoreError};
+use rolegate_store::{ManagedPolicy, PolicyScope};
 
 use super::{
-    Page, check_duplicate_tags, check_identity_policy, iam_arn, internal, messages, tags_param,
-    to_store_tags, write_tags,
+    OrInternal, Page, StoreResultExt, check_duplicate_tags, check_identity_policy, iam_arn,
+    messages, tags_param, to_store_tags, write_tags,
 };
 use crate::actions::Ctx;
 use crate::credentials::{Prefix, new_unique_id};
 
-fn write_policy(w: &mut XmlWriter, policy: &ManagedPolicy, with_details: bool) {
+/// The `Policy` members; `Description` only where AWS sends it (GetPolicy and
+/// GetAccountAuthorizationDetails).
+pub fn write_policy(w: &mut XmlWriter, policy: &ManagedPolicy, with_description: bool) {
     w.element("PolicyName", &policy.name);
     w.element("PolicyId", &policy.policy_id);
     w.element("Arn", &policy.arn);
@@ -19,25 +21,20 @@ fn write_policy(w: &mut XmlWriter, policy: &ManagedPolicy, with_details: bool) {
     w.display("AttachmentCount", policy.attachment_count);
     w.display("PermissionsBoundaryUsageCount", 0);
     w.display("IsAttachable", true);
-    if with_details {
+    if with_description {
         w.optional("Description", policy.description.as_deref());
     }
     w.timestamp("CreateDate", policy.created_at);
     w.timestamp("UpdateDate", policy.updated_at);
-    if with_details && !policy.tags.is_empty() {
-        write_tags(w, &policy.tags);
-    }
 }
 
 /// The managed policy `arn`, or NoSuchEntity.
 pub async fn load_policy(ctx: &Ctx<'_>, arn: &str) -> Result<ManagedPolicy, AwsError> {
-    match ctx.state.store.get_policy(arn).await {
-        Ok(policy) => Ok(policy),
-        Err(StoreError::NotFound { .. }) => {
-            Err(AwsError::no_such_entity(messages::no_such_policy(arn)))
-        }
-        Err(e) => Err(internal(&e)),
-    }
+    ctx.state
+        .store
+        .get_policy(arn)
+        .await
+        .or_no_such_entity(|| messages::no_such_policy(arn))
 }
 
 pub fn policy_arn_param(v: &mut Validator, params: &QueryMap) -> String {
@@ -68,8 +65,7 @@ pub async fn create_policy(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<Strin
         arn,
         account_id: ctx.account_id().to_owned(),
         name: name.to_owned(),
-        policy_id: new_unique_id(Prefix::ManagedPolicy, ctx.account_id())
-            .map_err(|e| crate::respond::internal(&e))?,
+        policy_id: new_unique_id(Prefix::ManagedPolicy, ctx.account_id()).or_internal()?,
         path: path.to_owned(),
         description: description.map(str::to_owned),
         default_version_id: "v1".to_owned(),
@@ -78,15 +74,11 @@ pub async fn create_policy(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<Strin
         updated_at: ctx.facts.now,
         tags: to_store_tags(&tags),
     };
-    match ctx.state.store.create_policy(&policy, document).await {
-        Ok(()) => {}
-        Err(StoreError::AlreadyExists { .. }) => {
-            return Err(AwsError::entity_already_exists(messages::policy_exists(
-                name,
-            )));
-        }
-        Err(e) => return Err(internal(&e)),
-    }
+    ctx.state
+        .store
+        .create_policy(&policy, document)
+        .await
+        .or_entity_exists(|| messages::policy_exists(name))?;
     ctx.respond(|w| w.nested("Policy", |w| write_policy(w, &policy, false)))
 }
 
@@ -96,7 +88,14 @@ pub async fn get_policy(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, 
     v.check()?;
     ctx.authorize("iam:GetPolicy", &arn)?;
     let policy = load_policy(ctx, &arn).await?;
-    ctx.respond(|w| w.nested("Policy", |w| write_policy(w, &policy, true)))
+    ctx.respond(|w| {
+        w.nested("Policy", |w| {
+            write_policy(w, &policy, true);
+            if !policy.tags.is_empty() {
+                write_tags(w, &policy.tags);
+            }
+        })
+    })
 }
 
 pub async fn list_policies(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
@@ -127,7 +126,7 @@ pub async fn list_policies(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<Strin
             .store
             .list_policies(ctx.account_id(), &scope)
             .await
-            .map_err(|e| internal(&e))?
+            .or_internal()?
     };
     ctx.respond(|w| page.write(w, "Policies", &policies, |w, p| write_policy(w, p, false)))
 }
@@ -146,14 +145,10 @@ pub async fn delete_policy(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<Strin
         .store
         .list_policy_versions(&arn)
         .await
-        .map_err(|e| internal(&e))?;
+        .or_internal()?;
     if versions.len() > 1 {
         return Err(AwsError::delete_conflict(messages::POLICY_HAS_VERSIONS));
     }
-    ctx.state
-        .store
-        .delete_policy(&arn)
-        .await
-        .map_err(|e| internal(&e))?;
+    ctx.state.store.delete_policy(&arn).await.or_internal()?;
     ctx.respond_empty()
 }

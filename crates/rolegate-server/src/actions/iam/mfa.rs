@@ -7,8 +7,8 @@ use base64::engine::general_purpose::STANDARD;
 use rolegate_protocol::{AwsError, QueryMap, Service, Validator, model};
 use rolegate_store::{MfaDevice, StoreError};
 
-use super::users::{load_user, user_resource};
-use super::{Page, default_user, iam_arn, internal};
+use super::users::load_user;
+use super::{OrInternal, Page, StoreResultExt, Target, default_user, iam_arn};
 use crate::actions::Ctx;
 use crate::credentials::{self, new_totp_seed, totp_code};
 
@@ -16,10 +16,8 @@ const DEVICE_EXISTS: &str = "MFADevice entity at the same path and name already 
 const DEVICE_IN_USE: &str = "MFA Device is already in use.";
 const INVALID_CODE: &str = "Authentication code for device is not valid.";
 
-fn no_such_device(serial: &str) -> AwsError {
-    AwsError::no_such_entity(format!(
-        "MFA Device with serial number {serial} does not exist."
-    ))
+fn no_such_device(serial: &str) -> String {
+    format!("MFA Device with serial number {serial} does not exist.")
 }
 
 pub async fn create_virtual_mfa_device(
@@ -38,12 +36,8 @@ pub async fn create_virtual_mfa_device(
     v.check()?;
     let serial = iam_arn(ctx.account_id(), "mfa", path, name);
     ctx.authorize("iam:CreateVirtualMFADevice", &serial)?;
-    let seed = new_totp_seed().map_err(|e| crate::respond::internal(&e))?;
-    let sealed = ctx
-        .state
-        .sealer
-        .seal_secret(&seed, &serial)
-        .map_err(|e| crate::respond::internal(&e))?;
+    let seed = new_totp_seed().or_internal()?;
+    let sealed = ctx.state.sealer.seal_secret(&seed, &serial).or_internal()?;
     let device = MfaDevice {
         serial_number: serial.clone(),
         account_id: ctx.account_id().to_owned(),
@@ -53,13 +47,11 @@ pub async fn create_virtual_mfa_device(
         last_used_step: None,
         created_at: ctx.facts.now,
     };
-    match ctx.state.store.create_mfa_device(&device).await {
-        Ok(()) => {}
-        Err(StoreError::AlreadyExists { .. }) => {
-            return Err(AwsError::entity_already_exists(DEVICE_EXISTS));
-        }
-        Err(e) => return Err(internal(&e)),
-    }
+    ctx.state
+        .store
+        .create_mfa_device(&device)
+        .await
+        .or_entity_exists(|| DEVICE_EXISTS.to_owned())?;
     ctx.response_elements = Some(serde_json::json!({"virtualMFADevice": {"serialNumber": serial}}));
     ctx.respond(|w| {
         w.nested("VirtualMFADevice", |w| {
@@ -72,18 +64,22 @@ pub async fn create_virtual_mfa_device(
 
 /// The device `serial` of the caller's account with its seed opened.
 async fn device_with_seed(ctx: &Ctx<'_>, serial: &str) -> Result<(MfaDevice, Vec<u8>), AwsError> {
-    let device = match ctx.state.store.get_mfa_device(serial).await {
-        Ok(device) if device.account_id == ctx.account_id() => device,
-        Ok(_) | Err(StoreError::NotFound { .. }) => return Err(no_such_device(serial)),
-        Err(e) => return Err(internal(&e)),
-    };
+    let device = ctx
+        .state
+        .store
+        .get_mfa_device(serial)
+        .await
+        .found()?
+        .filter(|device| device.account_id == ctx.account_id())
+        .ok_or_else(|| AwsError::no_such_entity(no_such_device(serial)))?;
     let seed = ctx
         .state
         .sealer
         .open_secret(&device.seed_sealed, &device.serial_number)
-        .map_err(|e| crate::respond::internal(&e))?;
+        .or_internal()?;
     let seed = credentials::decode_seed(&seed)
-        .ok_or_else(|| crate::respond::internal(&"stored MFA seed is not base32"))?;
+        .ok_or("stored MFA seed is not base32")
+        .or_internal()?;
     Ok((device, seed))
 }
 
@@ -110,7 +106,10 @@ pub async fn enable_mfa_device(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<S
         )
         .unwrap_or_default();
     v.check()?;
-    ctx.authorize("iam:EnableMFADevice", &user_resource(ctx, user).await)?;
+    ctx.authorize(
+        "iam:EnableMFADevice",
+        &Target::User.resource(ctx, user).await,
+    )?;
     let user = load_user(ctx, user).await?;
     let (device, seed) = device_with_seed(ctx, serial).await?;
     if device.user_name.is_some() {
@@ -129,10 +128,10 @@ pub async fn enable_mfa_device(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<S
         .enable_mfa_device(serial, &user.name, step + 1)
         .await
     {
-        Ok(()) => ctx.respond_empty(),
         Err(StoreError::Conflict { .. }) => Err(AwsError::entity_already_exists(DEVICE_IN_USE)),
-        Err(e) => Err(internal(&e)),
-    }
+        other => other.or_internal(),
+    }?;
+    ctx.respond_empty()
 }
 
 pub async fn list_mfa_devices(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
@@ -142,7 +141,7 @@ pub async fn list_mfa_devices(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<St
     v.check()?;
     let user = default_user(ctx, given);
     let resource = match &user {
-        Some(name) => user_resource(ctx, name).await,
+        Some(name) => Target::User.resource(ctx, name).await,
         None => ctx.caller.arn.clone(),
     };
     ctx.authorize("iam:ListMFADevices", &resource)?;
@@ -153,7 +152,7 @@ pub async fn list_mfa_devices(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<St
                 .store
                 .list_mfa_devices(ctx.account_id(), Some(&user.name))
                 .await
-                .map_err(|e| internal(&e))?
+                .or_internal()?
         }
         None => Vec::new(),
     };
@@ -181,17 +180,13 @@ pub async fn deactivate_mfa_device(
     let user_name = default_user(ctx, given).unwrap_or_default();
     ctx.authorize(
         "iam:DeactivateMFADevice",
-        &user_resource(ctx, &user_name).await,
+        &Target::User.resource(ctx, &user_name).await,
     )?;
     let user = load_user(ctx, &user_name).await?;
-    match ctx
-        .state
+    ctx.state
         .store
         .deactivate_mfa_device(serial, &user.name)
         .await
-    {
-        Ok(()) => ctx.respond_empty(),
-        Err(StoreError::NotFound { .. }) => Err(no_such_device(serial)),
-        Err(e) => Err(internal(&e)),
-    }
+        .or_no_such_entity(|| no_such_device(serial))?;
+    ctx.respond_empty()
 }

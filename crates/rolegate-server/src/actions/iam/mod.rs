@@ -1,9 +1,11 @@
 //! IAM actions, one file per family (users, access keys, roles, inline policies, attachments,
-//! tags, managed policies, policy versions, virtual MFA), and what they share: AWS's message
-//! texts (each in exactly one place, here), resource ARNs, policy checks and pagination.
+//! tags, managed policies, policy versions, virtual MFA, the account's authorization details),
+//! and what they share: AWS's message texts (each in exactly one place, here), resource ARNs,
+//! policy checks and pagination.
 
 pub mod access_keys;
 pub mod attachments;
+pub mod authorization_details;
 pub mod inline_policies;
 pub mod managed_policies;
 pub mod mfa;
@@ -14,6 +16,9 @@ pub mod users;
 
 use rolegate_policy::{Policy, PolicyError, PolicyType};
 use rolegate_protocol::{AwsError, QueryMap, Service, Tag, Validator, XmlWriter, model};
+use rolegate_store::StoreError;
+
+use crate::respond::internal;
 
 use super::Ctx;
 
@@ -79,8 +84,52 @@ pub fn iam_arn(account: &str, kind: &str, path: &str, name: &str) -> String {
     format!("arn:aws:iam::{account}:{kind}{path}{name}")
 }
 
-/// A backend failure as the client sees it (details only in logs).
-pub use crate::respond::internal;
+/// [`internal`] as a method: a failure that is never the client's (store, tokens, sealer) as the
+/// client sees it, details only in logs.
+pub trait OrInternal<T> {
+    fn or_internal(self) -> Result<T, AwsError>;
+}
+
+impl<T, E: std::fmt::Display> OrInternal<T> for Result<T, E> {
+    fn or_internal(self) -> Result<T, AwsError> {
+        self.map_err(|e| internal(&e))
+    }
+}
+
+/// How an action reads a store answer: the missing (or duplicate) entity it expects becomes
+/// IAM's error with the action's text; any other store failure is internal.
+pub trait StoreResultExt<T> {
+    /// `None` when the entity does not exist.
+    fn found(self) -> Result<Option<T>, AwsError>;
+    /// `NoSuchEntity` with `message` when the entity does not exist.
+    fn or_no_such_entity(self, message: impl FnOnce() -> String) -> Result<T, AwsError>;
+    /// `EntityAlreadyExists` with `message` when the entity exists already.
+    fn or_entity_exists(self, message: impl FnOnce() -> String) -> Result<T, AwsError>;
+}
+
+impl<T> StoreResultExt<T> for Result<T, StoreError> {
+    fn found(self) -> Result<Option<T>, AwsError> {
+        match self {
+            Ok(value) => Ok(Some(value)),
+            Err(StoreError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(internal(&e)),
+        }
+    }
+
+    fn or_no_such_entity(self, message: impl FnOnce() -> String) -> Result<T, AwsError> {
+        self.found()?
+            .ok_or_else(|| AwsError::no_such_entity(message()))
+    }
+
+    fn or_entity_exists(self, message: impl FnOnce() -> String) -> Result<T, AwsError> {
+        match self {
+            Err(StoreError::AlreadyExists { .. }) => {
+                Err(AwsError::entity_already_exists(message()))
+            }
+            other => other.or_internal(),
+        }
+    }
+}
 
 /// The engine's `MalformedPolicyDocument` / `LimitExceeded` as IAM sends it.
 pub fn policy_error(error: &PolicyError) -> AwsError {
@@ -135,6 +184,16 @@ pub fn to_store_tags(tags: &[Tag]) -> Vec<rolegate_store::Tag> {
             value: t.value.clone(),
         })
         .collect()
+}
+
+/// `PermissionsBoundary` of a user or role, when it has one.
+pub fn write_boundary(w: &mut XmlWriter, boundary: Option<&str>) {
+    if let Some(arn) = boundary {
+        w.nested("PermissionsBoundary", |w| {
+            w.element("PermissionsBoundaryType", "PermissionsBoundaryPolicy");
+            w.element("PermissionsBoundaryArn", arn);
+        });
+    }
 }
 
 /// `<Tags><member><Key/><Value/></member>…</Tags>`.
@@ -229,12 +288,15 @@ impl Target {
             .to_owned()
     }
 
-    /// The resource ARN permissions on the entity name.
+    /// The ARN a permission on entity `name` is checked against: its own (with its path) when
+    /// it exists, else the one it would have at path `/`.
     pub async fn resource(self, ctx: &Ctx<'_>, name: &str) -> String {
-        match self {
-            Target::User => users::user_resource(ctx, name).await,
-            Target::Role => roles::role_resource(ctx, name).await,
-        }
+        let (store, account) = (&ctx.state.store, ctx.account_id());
+        let (kind, found) = match self {
+            Target::User => ("user", store.get_user(account, name).await.map(|u| u.arn())),
+            Target::Role => ("role", store.get_role(account, name).await.map(|r| r.arn())),
+        };
+        found.unwrap_or_else(|_| iam_arn(account, kind, "/", name))
     }
 
     /// The entity as a store principal (with its stored name), or NoSuchEntity.
@@ -263,5 +325,85 @@ impl Target {
                 Target::Role => "Role",
             },
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rolegate_store::EntityKind;
+
+    use super::*;
+
+    /// The store's answer about role `r`: missing, or (`taken`) existing already.
+    fn role_error(taken: bool) -> Result<(), StoreError> {
+        let (kind, name) = (EntityKind::Role, "r".to_owned());
+        Err(if taken {
+            StoreError::AlreadyExists { kind, name }
+        } else {
+            StoreError::NotFound { kind, name }
+        })
+    }
+
+    fn missing() -> Result<(), StoreError> {
+        role_error(false)
+    }
+
+    fn taken() -> Result<(), StoreError> {
+        role_error(true)
+    }
+
+    fn backend() -> Result<(), StoreError> {
+        Err(StoreError::Backend("disk full".into()))
+    }
+
+    #[test]
+    fn store_answers_become_iam_errors_with_the_actions_text() {
+        let err = missing()
+            .or_no_such_entity(|| messages::no_such_role("r"))
+            .unwrap_err();
+        assert_eq!((&*err.code, err.status), ("NoSuchEntity", 404));
+        assert_eq!(
+            err.message.as_deref(),
+            Some("The role with name r cannot be found.")
+        );
+
+        let err = taken()
+            .or_entity_exists(|| messages::role_exists("r"))
+            .unwrap_err();
+        assert_eq!((&*err.code, err.status), ("EntityAlreadyExists", 409));
+        assert_eq!(
+            err.message.as_deref(),
+            Some("Role with name r already exists.")
+        );
+
+        assert_eq!(missing().found().unwrap(), None);
+        assert_eq!(Ok::<_, StoreError>(7).found().unwrap(), Some(7));
+        assert_eq!(
+            Ok::<_, StoreError>(7)
+                .or_no_such_entity(String::new)
+                .unwrap(),
+            7
+        );
+    }
+
+    #[test]
+    fn other_store_failures_are_internal_and_never_shown() {
+        let internal = AwsError::internal_failure();
+        let cases = [
+            backend().or_no_such_entity(|| "no".into()),
+            backend().or_entity_exists(|| "no".into()),
+            backend().found().map(|_| ()),
+            backend().or_internal(),
+            // The other variant than the one asked for is not the client's either.
+            missing().or_entity_exists(|| "no".into()),
+            taken().or_no_such_entity(|| "no".into()),
+        ];
+        for case in cases {
+            let err = case.unwrap_err();
+            assert_eq!(
+                (&err.code, err.status, &err.message),
+                (&internal.code, 500, &internal.message)
+            );
+        }
     }
 }

@@ -5,12 +5,13 @@ use rolegate_protocol::{AwsError, QueryMap, Service, Validator, XmlWriter, model
 use rolegate_store::{PolicyVersion, StoreError};
 
 use super::managed_policies::{load_policy, policy_arn_param};
-use super::{Page, check_identity_policy, internal, messages};
+use super::{OrInternal, Page, StoreResultExt, check_identity_policy, messages};
 use crate::actions::Ctx;
 
 const MAX_VERSIONS: usize = 5;
 
-fn write_version(w: &mut XmlWriter, version: &PolicyVersion, with_document: bool) {
+/// The `PolicyVersion` members, with its `Document` where AWS sends it.
+pub fn write_version(w: &mut XmlWriter, version: &PolicyVersion, with_document: bool) {
     if with_document {
         w.policy_document("Document", &version.document);
     }
@@ -46,7 +47,7 @@ pub async fn create_policy_version(
         .store
         .list_policy_versions(&arn)
         .await
-        .map_err(|e| internal(&e))?;
+        .or_internal()?;
     if versions.len() >= MAX_VERSIONS {
         return Err(AwsError::limit_exceeded(messages::TOO_MANY_VERSIONS));
     }
@@ -55,7 +56,7 @@ pub async fn create_policy_version(
         .store
         .create_policy_version(&arn, document, set_default.unwrap_or(false))
         .await
-        .map_err(|e| internal(&e))?;
+        .or_internal()?;
     ctx.respond(|w| w.nested("PolicyVersion", |w| write_version(w, &version, false)))
 }
 
@@ -66,16 +67,12 @@ pub async fn get_policy_version(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<
     v.check()?;
     ctx.authorize("iam:GetPolicyVersion", &arn)?;
     load_policy(ctx, &arn).await?;
-    let version = match ctx.state.store.get_policy_version(&arn, &version_id).await {
-        Ok(version) => version,
-        Err(StoreError::NotFound { .. }) => {
-            return Err(AwsError::no_such_entity(messages::no_such_version(
-                &arn,
-                &version_id,
-            )));
-        }
-        Err(e) => return Err(internal(&e)),
-    };
+    let version = ctx
+        .state
+        .store
+        .get_policy_version(&arn, &version_id)
+        .await
+        .or_no_such_entity(|| messages::no_such_version(&arn, &version_id))?;
     ctx.respond(|w| w.nested("PolicyVersion", |w| write_version(w, &version, true)))
 }
 
@@ -94,7 +91,7 @@ pub async fn list_policy_versions(
         .store
         .list_policy_versions(&arn)
         .await
-        .map_err(|e| internal(&e))?;
+        .or_internal()?;
     ctx.respond(|w| {
         page.write(w, "Versions", &versions, |w, version| {
             write_version(w, version, false)
@@ -112,18 +109,12 @@ pub async fn set_default_policy_version(
     v.check()?;
     ctx.authorize("iam:SetDefaultPolicyVersion", &arn)?;
     load_policy(ctx, &arn).await?;
-    match ctx
-        .state
+    ctx.state
         .store
         .set_default_policy_version(&arn, &version_id)
         .await
-    {
-        Ok(()) => ctx.respond_empty(),
-        Err(StoreError::NotFound { .. }) => Err(AwsError::no_such_entity(
-            messages::no_such_version(&arn, &version_id),
-        )),
-        Err(e) => Err(internal(&e)),
-    }
+        .or_no_such_entity(|| messages::no_such_version(&arn, &version_id))?;
+    ctx.respond_empty()
 }
 
 pub async fn delete_policy_version(
@@ -142,13 +133,10 @@ pub async fn delete_policy_version(
         .delete_policy_version(&arn, &version_id)
         .await
     {
-        Ok(()) => ctx.respond_empty(),
         Err(StoreError::Conflict { .. }) => {
             Err(AwsError::delete_conflict(messages::DELETE_DEFAULT_VERSION))
         }
-        Err(StoreError::NotFound { .. }) => Err(AwsError::no_such_entity(
-            messages::no_such_version(&arn, &version_id),
-        )),
-        Err(e) => Err(internal(&e)),
-    }
+        other => other.or_no_such_entity(|| messages::no_such_version(&arn, &version_id)),
+    }?;
+    ctx.respond_empty()
 }

@@ -8,13 +8,13 @@
 
 use rolegate_policy::{Policy, PolicyType};
 use rolegate_protocol::{AwsError, QueryMap, Service, Validator, XmlWriter, model};
-use rolegate_store::{Principal, Role, RoleUpdate, StoreError};
+use rolegate_store::{Principal, Role, RoleUpdate};
 use rolegate_types::Arn;
 use serde_json::Value;
 
 use super::{
-    Page, check_duplicate_tags, iam_arn, internal, messages, path_param, policy_error, tags_param,
-    to_store_tags, write_tags,
+    OrInternal, Page, StoreResultExt, Target, check_duplicate_tags, iam_arn, messages, path_param,
+    policy_error, tags_param, to_store_tags, write_boundary, write_tags,
 };
 use crate::actions::Ctx;
 use crate::credentials::{Prefix, new_unique_id};
@@ -41,12 +41,7 @@ fn write_role(w: &mut XmlWriter, role: &Role, shape: Shape) {
         w.display("MaxSessionDuration", role.max_session_duration);
     }
     if shape != Shape::List {
-        if let Some(boundary) = &role.permissions_boundary {
-            w.nested("PermissionsBoundary", |w| {
-                w.element("PermissionsBoundaryType", "PermissionsBoundaryPolicy");
-                w.element("PermissionsBoundaryArn", boundary);
-            });
-        }
+        write_boundary(w, role.permissions_boundary.as_deref());
         if !role.tags.is_empty() {
             write_tags(w, &role.tags);
         }
@@ -58,21 +53,11 @@ fn write_role(w: &mut XmlWriter, role: &Role, shape: Shape) {
 
 /// The role `name` in the caller's account, or IAM's NoSuchEntity.
 pub async fn load_role(ctx: &Ctx<'_>, name: &str) -> Result<Role, AwsError> {
-    match ctx.state.store.get_role(ctx.account_id(), name).await {
-        Ok(role) => Ok(role),
-        Err(StoreError::NotFound { .. }) => {
-            Err(AwsError::no_such_entity(messages::no_such_role(name)))
-        }
-        Err(e) => Err(internal(&e)),
-    }
-}
-
-/// The ARN a permission on role `name` is checked against (with its path when it exists).
-pub async fn role_resource(ctx: &Ctx<'_>, name: &str) -> String {
-    match ctx.state.store.get_role(ctx.account_id(), name).await {
-        Ok(role) => role.arn(),
-        Err(_) => iam_arn(ctx.account_id(), "role", "/", name),
-    }
+    ctx.state
+        .store
+        .get_role(ctx.account_id(), name)
+        .await
+        .or_no_such_entity(|| messages::no_such_role(name))
 }
 
 /// A permissions boundary must be an existing managed policy.
@@ -81,13 +66,12 @@ pub async fn check_boundary(ctx: &Ctx<'_>, arn: &str) -> Result<(), AwsError> {
     if !parsed.is_some_and(|a| a.service == "iam" && a.resource.starts_with("policy/")) {
         return Err(AwsError::invalid_input(messages::invalid_arn(arn)));
     }
-    match ctx.state.store.get_policy(arn).await {
-        Ok(_) => Ok(()),
-        Err(StoreError::NotFound { .. }) => {
-            Err(AwsError::no_such_entity(messages::boundary_missing(arn)))
-        }
-        Err(e) => Err(internal(&e)),
-    }
+    ctx.state
+        .store
+        .get_policy(arn)
+        .await
+        .or_no_such_entity(|| messages::boundary_missing(arn))
+        .map(|_| ())
 }
 
 /// Validates a trust policy and returns its bound form.
@@ -140,19 +124,22 @@ async fn unique_id_of(ctx: &Ctx<'_>, value: &str) -> Result<Option<String>, AwsE
     let name = rest.rsplit('/').next().unwrap_or_default();
     let store = &ctx.state.store;
     let found = match kind {
-        "user" => match store.get_user(&arn.account, name).await {
-            Ok(user) if user.arn() == value => Some(user.user_id),
-            Ok(_) | Err(StoreError::NotFound { .. }) => return Err(invalid()),
-            Err(e) => return Err(internal(&e)),
-        },
-        "role" => match store.get_role(&arn.account, name).await {
-            Ok(role) if role.arn() == value => Some(role.role_id),
-            Ok(_) | Err(StoreError::NotFound { .. }) => return Err(invalid()),
-            Err(e) => return Err(internal(&e)),
-        },
-        _ => None,
+        "user" => store
+            .get_user(&arn.account, name)
+            .await
+            .found()?
+            .map(|u| (u.arn(), u.user_id)),
+        "role" => store
+            .get_role(&arn.account, name)
+            .await
+            .found()?
+            .map(|r| (r.arn(), r.role_id)),
+        _ => return Ok(None),
     };
-    Ok(found)
+    match found {
+        Some((found_arn, id)) if found_arn == value => Ok(Some(id)),
+        _ => Err(invalid()),
+    }
 }
 
 pub async fn create_role(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
@@ -191,8 +178,7 @@ pub async fn create_role(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String,
     let role = Role {
         account_id: ctx.account_id().to_owned(),
         name: name.to_owned(),
-        role_id: new_unique_id(Prefix::Role, ctx.account_id())
-            .map_err(|e| crate::respond::internal(&e))?,
+        role_id: new_unique_id(Prefix::Role, ctx.account_id()).or_internal()?,
         path: path.to_owned(),
         trust_policy: trust.to_owned(),
         trust_policy_bound: bound,
@@ -202,13 +188,11 @@ pub async fn create_role(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String,
         created_at: ctx.facts.now,
         tags: to_store_tags(&tags),
     };
-    match ctx.state.store.create_role(&role).await {
-        Ok(()) => {}
-        Err(StoreError::AlreadyExists { .. }) => {
-            return Err(AwsError::entity_already_exists(messages::role_exists(name)));
-        }
-        Err(e) => return Err(internal(&e)),
-    }
+    ctx.state
+        .store
+        .create_role(&role)
+        .await
+        .or_entity_exists(|| messages::role_exists(name))?;
     ctx.respond(|w| w.nested("Role", |w| write_role(w, &role, Shape::Create)))
 }
 
@@ -222,7 +206,7 @@ pub async fn get_role(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, Aw
     let mut v = Validator::new(Service::Iam);
     let name = role_name(&mut v, params);
     v.check()?;
-    ctx.authorize("iam:GetRole", &role_resource(ctx, &name).await)?;
+    ctx.authorize("iam:GetRole", &Target::Role.resource(ctx, &name).await)?;
     let role = load_role(ctx, &name).await?;
     ctx.respond(|w| w.nested("Role", |w| write_role(w, &role, Shape::Get)))
 }
@@ -241,23 +225,16 @@ pub async fn list_roles(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, 
         .store
         .list_roles(ctx.account_id(), prefix)
         .await
-        .map_err(|e| internal(&e))?;
+        .or_internal()?;
     ctx.respond(|w| page.write(w, "Roles", &roles, |w, r| write_role(w, r, Shape::List)))
 }
 
 async fn apply_update(ctx: &Ctx<'_>, name: &str, update: &RoleUpdate) -> Result<(), AwsError> {
-    match ctx
-        .state
+    ctx.state
         .store
         .update_role(ctx.account_id(), name, update)
         .await
-    {
-        Ok(()) => Ok(()),
-        Err(StoreError::NotFound { .. }) => {
-            Err(AwsError::no_such_entity(messages::no_such_role(name)))
-        }
-        Err(e) => Err(internal(&e)),
-    }
+        .or_no_such_entity(|| messages::no_such_role(name))
 }
 
 pub async fn update_role(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
@@ -272,7 +249,7 @@ pub async fn update_role(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String,
         )
         .map_err(|e| e.to_aws_error(Service::Iam))?;
     v.check()?;
-    ctx.authorize("iam:UpdateRole", &role_resource(ctx, &name).await)?;
+    ctx.authorize("iam:UpdateRole", &Target::Role.resource(ctx, &name).await)?;
     let update = RoleUpdate {
         description: description.map(str::to_owned),
         max_session_duration: max.map(i64::from),
@@ -294,7 +271,7 @@ pub async fn update_role_description(
     v.check()?;
     ctx.authorize(
         "iam:UpdateRoleDescription",
-        &role_resource(ctx, &name).await,
+        &Target::Role.resource(ctx, &name).await,
     )?;
     let update = RoleUpdate {
         description: Some(description.to_owned()),
@@ -317,7 +294,7 @@ pub async fn update_assume_role_policy(
     v.check()?;
     ctx.authorize(
         "iam:UpdateAssumeRolePolicy",
-        &role_resource(ctx, &name).await,
+        &Target::Role.resource(ctx, &name).await,
     )?;
     load_role(ctx, &name).await?;
     let bound = bind_trust_policy(ctx, trust).await?;
@@ -333,14 +310,14 @@ pub async fn delete_role(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String,
     let mut v = Validator::new(Service::Iam);
     let name = role_name(&mut v, params);
     v.check()?;
-    ctx.authorize("iam:DeleteRole", &role_resource(ctx, &name).await)?;
+    ctx.authorize("iam:DeleteRole", &Target::Role.resource(ctx, &name).await)?;
     let role = load_role(ctx, &name).await?;
     let principal = Principal::role(ctx.account_id(), &role.name);
     let store = &ctx.state.store;
     if !store
         .list_attached_policies(&principal)
         .await
-        .map_err(|e| internal(&e))?
+        .or_internal()?
         .is_empty()
     {
         return Err(AwsError::delete_conflict(messages::MUST_DETACH_POLICIES));
@@ -348,7 +325,7 @@ pub async fn delete_role(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String,
     if !store
         .list_inline_policies(&principal)
         .await
-        .map_err(|e| internal(&e))?
+        .or_internal()?
         .is_empty()
     {
         return Err(AwsError::delete_conflict(messages::MUST_DELETE_POLICIES));
@@ -356,6 +333,6 @@ pub async fn delete_role(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String,
     store
         .delete_role(ctx.account_id(), &role.name)
         .await
-        .map_err(|e| internal(&e))?;
+        .or_internal()?;
     ctx.respond_empty()
 }

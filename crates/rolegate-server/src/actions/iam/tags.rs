@@ -3,7 +3,7 @@
 use rolegate_protocol::{AwsError, QueryMap, Service, Validator, model};
 use rolegate_store::Entity;
 
-use super::{Page, Target, check_duplicate_tags, internal, tags_param, to_store_tags};
+use super::{OrInternal, Page, Target, check_duplicate_tags, tags_param, to_store_tags};
 use crate::actions::Ctx;
 
 async fn tag(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<String, AwsError> {
@@ -24,7 +24,7 @@ async fn tag(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<Str
         .store
         .tag(&Entity::Principal(principal), &to_store_tags(&tags))
         .await
-        .map_err(|e| internal(&e))?;
+        .or_internal()?;
     ctx.respond_empty()
 }
 
@@ -47,7 +47,7 @@ async fn untag(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<S
         .store
         .untag(&Entity::Principal(principal), &keys)
         .await
-        .map_err(|e| internal(&e))?;
+        .or_internal()?;
     ctx.respond_empty()
 }
 
@@ -66,7 +66,7 @@ async fn list(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<St
         .store
         .list_tags(&Entity::Principal(principal))
         .await
-        .map_err(|e| internal(&e))?;
+        .or_internal()?;
     ctx.respond(|w| {
         page.write(w, "Tags", &tags, |w, tag| {
             w.element("Key", &tag.key);

@@ -4,8 +4,8 @@ use rolegate_protocol::{AwsError, QueryMap, Service, Validator, XmlWriter, model
 use rolegate_store::{Principal, StoreError, User, UserUpdate};
 
 use super::{
-    Page, check_duplicate_tags, default_user, iam_arn, internal, messages, path_param, tags_param,
-    to_store_tags, write_tags,
+    OrInternal, Page, StoreResultExt, Target, check_duplicate_tags, default_user, iam_arn,
+    messages, path_param, tags_param, to_store_tags, write_boundary, write_tags,
 };
 use crate::actions::Ctx;
 use crate::credentials::{Prefix, new_unique_id};
@@ -16,12 +16,7 @@ fn write_user(w: &mut XmlWriter, user: &User, with_tags: bool) {
     w.element("UserId", &user.user_id);
     w.element("Arn", &user.arn());
     w.timestamp("CreateDate", user.created_at);
-    if let Some(boundary) = &user.permissions_boundary {
-        w.nested("PermissionsBoundary", |w| {
-            w.element("PermissionsBoundaryType", "PermissionsBoundaryPolicy");
-            w.element("PermissionsBoundaryArn", boundary);
-        });
-    }
+    write_boundary(w, user.permissions_boundary.as_deref());
     if with_tags && !user.tags.is_empty() {
         write_tags(w, &user.tags);
     }
@@ -29,21 +24,11 @@ fn write_user(w: &mut XmlWriter, user: &User, with_tags: bool) {
 
 /// The user `name` in the caller's account, or IAM's NoSuchEntity.
 pub async fn load_user(ctx: &Ctx<'_>, name: &str) -> Result<User, AwsError> {
-    match ctx.state.store.get_user(ctx.account_id(), name).await {
-        Ok(user) => Ok(user),
-        Err(StoreError::NotFound { .. }) => {
-            Err(AwsError::no_such_entity(messages::no_such_user(name)))
-        }
-        Err(e) => Err(internal(&e)),
-    }
-}
-
-/// The ARN a permission on user `name` is checked against (with its path when it exists).
-pub async fn user_resource(ctx: &Ctx<'_>, name: &str) -> String {
-    match ctx.state.store.get_user(ctx.account_id(), name).await {
-        Ok(user) => user.arn(),
-        Err(_) => iam_arn(ctx.account_id(), "user", "/", name),
-    }
+    ctx.state
+        .store
+        .get_user(ctx.account_id(), name)
+        .await
+        .or_no_such_entity(|| messages::no_such_user(name))
 }
 
 pub async fn create_user(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
@@ -66,20 +51,17 @@ pub async fn create_user(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String,
     let user = User {
         account_id: ctx.account_id().to_owned(),
         name: name.to_owned(),
-        user_id: new_unique_id(Prefix::User, ctx.account_id())
-            .map_err(|e| crate::respond::internal(&e))?,
+        user_id: new_unique_id(Prefix::User, ctx.account_id()).or_internal()?,
         path: path.to_owned(),
         permissions_boundary: boundary.map(str::to_owned),
         created_at: ctx.facts.now,
         tags: to_store_tags(&tags),
     };
-    match ctx.state.store.create_user(&user).await {
-        Ok(()) => {}
-        Err(StoreError::AlreadyExists { .. }) => {
-            return Err(AwsError::entity_already_exists(messages::user_exists(name)));
-        }
-        Err(e) => return Err(internal(&e)),
-    }
+    ctx.state
+        .store
+        .create_user(&user)
+        .await
+        .or_entity_exists(|| messages::user_exists(name))?;
     ctx.respond(|w| w.nested("User", |w| write_user(w, &user, true)))
 }
 
@@ -99,7 +81,7 @@ pub async fn get_user(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, Aw
             });
         });
     };
-    ctx.authorize("iam:GetUser", &user_resource(ctx, &name).await)?;
+    ctx.authorize("iam:GetUser", &Target::User.resource(ctx, &name).await)?;
     let user = load_user(ctx, &name).await?;
     ctx.respond(|w| w.nested("User", |w| write_user(w, &user, true)))
 }
@@ -118,7 +100,7 @@ pub async fn list_users(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, 
         .store
         .list_users(ctx.account_id(), prefix)
         .await
-        .map_err(|e| internal(&e))?;
+        .or_internal()?;
     ctx.respond(|w| page.write(w, "Users", &users, |w, u| write_user(w, u, false)))
 }
 
@@ -130,7 +112,7 @@ pub async fn update_user(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String,
     let new_name = v.optional(params, "NewUserName", &model::iam::USER_NAME);
     let new_path = v.optional(params, "NewPath", &model::iam::PATH);
     v.check()?;
-    ctx.authorize("iam:UpdateUser", &user_resource(ctx, name).await)?;
+    ctx.authorize("iam:UpdateUser", &Target::User.resource(ctx, name).await)?;
     let update = UserUpdate {
         new_name: new_name.map(str::to_owned),
         new_path: new_path.map(str::to_owned),
@@ -142,15 +124,13 @@ pub async fn update_user(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String,
         .update_user(ctx.account_id(), name, &update)
         .await
     {
-        Ok(()) => ctx.respond_empty(),
-        Err(StoreError::NotFound { .. }) => {
-            Err(AwsError::no_such_entity(messages::no_such_user(name)))
-        }
-        Err(StoreError::AlreadyExists { name, .. }) => Err(AwsError::entity_already_exists(
-            messages::user_exists(&name),
+        // A rename onto a taken name: the text names the taken one.
+        Err(StoreError::AlreadyExists { name: taken, .. }) => Err(AwsError::entity_already_exists(
+            messages::user_exists(&taken),
         )),
-        Err(e) => Err(internal(&e)),
-    }
+        other => other.or_no_such_entity(|| messages::no_such_user(name)),
+    }?;
+    ctx.respond_empty()
 }
 
 pub async fn delete_user(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
@@ -159,7 +139,7 @@ pub async fn delete_user(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String,
         .required(params, "UserName", &model::iam::EXISTING_USER_NAME)
         .unwrap_or_default();
     v.check()?;
-    ctx.authorize("iam:DeleteUser", &user_resource(ctx, name).await)?;
+    ctx.authorize("iam:DeleteUser", &Target::User.resource(ctx, name).await)?;
     let user = load_user(ctx, name).await?;
     let store = &ctx.state.store;
     let account = ctx.account_id();
@@ -167,7 +147,7 @@ pub async fn delete_user(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String,
     if !store
         .list_access_keys(account, Some(&user.name))
         .await
-        .map_err(|e| internal(&e))?
+        .or_internal()?
         .is_empty()
     {
         return Err(AwsError::delete_conflict(messages::MUST_DELETE_ACCESS_KEYS));
@@ -175,7 +155,7 @@ pub async fn delete_user(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String,
     if !store
         .list_inline_policies(&principal)
         .await
-        .map_err(|e| internal(&e))?
+        .or_internal()?
         .is_empty()
     {
         return Err(AwsError::delete_conflict(messages::MUST_DELETE_POLICIES));
@@ -183,7 +163,7 @@ pub async fn delete_user(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String,
     if !store
         .list_attached_policies(&principal)
         .await
-        .map_err(|e| internal(&e))?
+        .or_internal()?
         .is_empty()
     {
         return Err(AwsError::delete_conflict(messages::MUST_DETACH_POLICIES));
@@ -191,14 +171,11 @@ pub async fn delete_user(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String,
     if !store
         .list_mfa_devices(account, Some(&user.name))
         .await
-        .map_err(|e| internal(&e))?
+        .or_internal()?
         .is_empty()
     {
         return Err(AwsError::delete_conflict(messages::MUST_DELETE_MFA));
     }
-    store
-        .delete_user(account, &user.name)
-        .await
-        .map_err(|e| internal(&e))?;
+    store.delete_user(account, &user.name).await.or_internal()?;
     ctx.respond_empty()
 }

@@ -9,7 +9,7 @@
 //! still combine exactly.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, OnceLock};
 
@@ -31,6 +31,11 @@ impl Hasher for QuickHasher {
 
     fn write_usize(&mut self, value: usize) {
         self.write_u64(value as u64);
+    }
+
+    fn write_u32(&mut self, value: u32) {
+        // Code points and ranges: one mix per value, not one per byte.
+        self.write_u64(u64::from(value));
     }
 
     fn finish(&self) -> u64 {
@@ -195,14 +200,23 @@ impl Alphabet {
                 reps.push('\u{FFFD}');
             }
         }
-        let mut preferred: Vec<usize> = (0..reps.len())
-            .filter(|&s| {
-                starts
-                    .get(s)
-                    .is_some_and(|&c| !(0xD800..0xE000).contains(&c))
-            })
+        // Classes by niceness, in class order within one niceness (a stable bucket sort: there
+        // are only a few niceness values).
+        let ranks: Vec<Option<u8>> = reps
+            .iter()
+            .zip(&starts)
+            .map(|(&rep, &start)| (!(0xD800..0xE000).contains(&start)).then(|| niceness(rep)))
             .collect();
-        preferred.sort_by_key(|&s| reps.get(s).map_or(u8::MAX, |&c| niceness(c)));
+        let mut preferred: Vec<usize> = Vec::with_capacity(ranks.len());
+        for wanted in 0..=NICENESS_WORST {
+            preferred.extend(
+                ranks
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &rank)| rank == Some(wanted))
+                    .map(|(s, _)| s),
+            );
+        }
         Arc::new(Self {
             starts,
             reps,
@@ -238,7 +252,17 @@ impl Alphabet {
     fn rep(&self, symbol: usize) -> char {
         self.reps.get(symbol).copied().unwrap_or('x')
     }
+
+    /// The one character of class `symbol`, when the class has exactly one.
+    fn only_char(&self, symbol: usize) -> Option<char> {
+        let start = *self.starts.get(symbol)?;
+        let end = self.starts.get(symbol + 1).copied().unwrap_or(CODE_END);
+        (end == start + 1).then(|| char::from_u32(start)).flatten()
+    }
 }
+
+/// The largest value [`niceness`] gives.
+const NICENESS_WORST: u8 = 6;
 
 /// How pleasant a character is in a witness; lower is better.
 fn niceness(c: char) -> u8 {
@@ -249,7 +273,7 @@ fn niceness(c: char) -> u8 {
         '-' | '_' | '.' => 3,
         '/' | ':' | '@' => 4,
         '!'..='~' => 5,
-        _ => 6,
+        _ => NICENESS_WORST,
     }
 }
 
@@ -257,11 +281,117 @@ fn niceness(c: char) -> u8 {
 const PREFERRED: &str = "xyzabcdefghijklmnopqrstuvw0123456789XYZABCDEFGHIJKLMNOPQRSTUVW-_./:@";
 
 fn representative(start: u32, end: u32) -> Option<char> {
+    // A class of one code point (a literal's character, the commonest class) is its own
+    // representative, whichever rule below would pick it.
+    if end == start + 1 {
+        return char::from_u32(start);
+    }
     PREFERRED
         .chars()
         .find(|&c| (start..end).contains(&(c as u32)))
         .or_else(|| (start.max(0x21)..end.min(0x7F)).find_map(char::from_u32))
         .or_else(|| (start..end).find_map(char::from_u32))
+}
+
+/// A boolean operation on two languages, as part of a product memo key.
+#[derive(Clone, Copy)]
+enum Operation {
+    Intersect,
+    Union,
+    Minus,
+}
+
+/// A remembered product. The operands are kept alive with it, so the table addresses in its key
+/// cannot be reused by other automata while the entry exists.
+struct Remembered {
+    _operands: (Dfa, Dfa),
+    result: Dfa,
+}
+
+/// Remembered products of one thread, bounded by the table cells they hold.
+#[derive(Default)]
+struct ProductMemo {
+    entries: HashMap<[usize; 7], Remembered, BuildHasherDefault<QuickHasher>>,
+    cells: usize,
+}
+
+/// How many transition-table cells (operands and results) the product memo may hold.
+const PRODUCT_CELLS_LIMIT: usize = 4 << 20;
+
+thread_local! {
+    static PRODUCTS: RefCell<ProductMemo> = RefCell::new(ProductMemo::default());
+}
+
+/// The largest pair table (in slots) a thread keeps for the next product.
+const PAIR_SLOTS_KEPT: usize = 4 << 20;
+
+thread_local! {
+    /// The product's pair table, every slot unset (`u32::MAX`) while no product runs.
+    static PAIR_SLOTS: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The pairs of states a search has met, marked in the thread's pair table (unmarked again when
+/// the search ends); a search whose table would exceed what a thread keeps uses a hash set.
+struct PairMarks {
+    slots: Vec<u32>,
+    touched: Vec<usize>,
+    large: Option<HashSet<usize, BuildHasherDefault<QuickHasher>>>,
+}
+
+impl PairMarks {
+    fn new(pairs: usize) -> Self {
+        if pairs > PAIR_SLOTS_KEPT {
+            return Self {
+                slots: Vec::new(),
+                touched: Vec::new(),
+                large: Some(HashSet::default()),
+            };
+        }
+        let mut slots = PAIR_SLOTS.with(|slots| std::mem::take(&mut *slots.borrow_mut()));
+        if slots.len() < pairs {
+            slots.resize(pairs, u32::MAX);
+        }
+        Self {
+            slots,
+            touched: Vec::new(),
+            large: None,
+        }
+    }
+
+    /// Marks `slot`; whether it was unmarked before.
+    fn mark(&mut self, slot: usize) -> bool {
+        if let Some(set) = &mut self.large {
+            return set.insert(slot);
+        }
+        match self.slots.get_mut(slot) {
+            Some(mark) if *mark == u32::MAX => {
+                *mark = 0;
+                self.touched.push(slot);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+impl Drop for PairMarks {
+    fn drop(&mut self) {
+        if self.large.is_some() {
+            return;
+        }
+        for &slot in &self.touched {
+            if let Some(mark) = self.slots.get_mut(slot) {
+                *mark = u32::MAX;
+            }
+        }
+        let slots = std::mem::take(&mut self.slots);
+        PAIR_SLOTS.with(|kept| {
+            let mut kept = kept.borrow_mut();
+            if slots.len() > kept.len() {
+                *kept = slots;
+            }
+        });
+    }
 }
 
 /// A complete deterministic automaton over an [`Alphabet`]. State 0 is the start.
@@ -309,6 +439,16 @@ impl Dfa {
     }
 
     fn build(alphabet: &Arc<Alphabet>, alternatives: &[Pieces]) -> Self {
+        if let [pieces] = alternatives
+            && pieces.iter().all(|p| matches!(p, Piece::One(_)))
+        {
+            return Self::build_chain(alphabet, pieces);
+        }
+        Self::build_subsets(alphabet, alternatives)
+    }
+
+    /// The subset construction over NFA states (alternative, position).
+    fn build_subsets(alphabet: &Arc<Alphabet>, alternatives: &[Pieces]) -> Self {
         // NFA state (alternative, position); subset construction over sorted state lists.
         let width = alphabet.len();
         let closure = |set: &mut Vec<(usize, usize)>| {
@@ -396,6 +536,82 @@ impl Dfa {
         .pruned()
     }
 
+    /// [`Self::build`] for one pattern of single characters (an exact value, the most common
+    /// language): its subsets are one position or none, so they are numbered without hashing, in
+    /// the same order the subset construction gives them.
+    fn build_chain(alphabet: &Arc<Alphabet>, pieces: &[Piece]) -> Self {
+        let width = alphabet.len();
+        // The symbols each position accepts.
+        let takes: Vec<Vec<bool>> = pieces
+            .iter()
+            .map(|piece| {
+                let (Piece::One(set) | Piece::Many(set)) = piece;
+                match set.ranges.as_slice() {
+                    [(a, b)] if a == b => {
+                        // A single character is its own class (the alphabet cuts around it).
+                        let symbol = alphabet.symbol_of(*a);
+                        (0..width).map(|s| s == symbol).collect()
+                    }
+                    _ => (0..width)
+                        .map(|symbol| set.contains(alphabet.rep(symbol) as u32))
+                        .collect(),
+                }
+            })
+            .collect();
+        let n = pieces.len();
+        // A state is a position (`Some`) or the empty subset (`None`).
+        let mut ids: Vec<u32> = vec![u32::MAX; n + 1];
+        let mut empty: Option<u32> = None;
+        let mut order: Vec<Option<usize>> = vec![Some(0)];
+        if let Some(first) = ids.first_mut() {
+            *first = 0;
+        }
+        let mut next = Vec::new();
+        let mut accept = Vec::new();
+        let mut i = 0;
+        while let Some(&state) = order.get(i) {
+            accept.push(state == Some(n));
+            for symbol in 0..width {
+                let target = state.filter(|&pos| {
+                    takes
+                        .get(pos)
+                        .and_then(|t| t.get(symbol))
+                        .copied()
+                        .unwrap_or(false)
+                });
+                let fresh = u32::try_from(order.len()).unwrap_or(u32::MAX);
+                let id = match target {
+                    Some(pos) => match ids.get_mut(pos + 1) {
+                        Some(id) if *id != u32::MAX => *id,
+                        Some(id) => {
+                            *id = fresh;
+                            order.push(Some(pos + 1));
+                            fresh
+                        }
+                        None => fresh,
+                    },
+                    None => match empty {
+                        Some(id) => id,
+                        None => {
+                            empty = Some(fresh);
+                            order.push(None);
+                            fresh
+                        }
+                    },
+                };
+                next.push(id);
+            }
+            i += 1;
+        }
+        Self {
+            alphabet: Arc::clone(alphabet),
+            next: next.into(),
+            accept: accept.into(),
+            status: Arc::default(),
+        }
+        .pruned()
+    }
+
     /// The language of one pattern.
     pub fn from_pieces(pieces: &Pieces) -> Self {
         Self::from_alternatives(std::slice::from_ref(pieces))
@@ -458,17 +674,67 @@ impl Dfa {
 
     /// Strings in both languages.
     pub fn intersect(&self, other: &Self) -> Self {
-        self.product(other, |a, b| a && b)
+        self.remembered_product(other, Operation::Intersect, |a, b| a && b)
     }
 
     /// Strings in either language.
     pub fn union(&self, other: &Self) -> Self {
-        self.product(other, |a, b| a || b)
+        self.remembered_product(other, Operation::Union, |a, b| a || b)
     }
 
     /// Strings in this language but not in `other`.
     pub fn minus(&self, other: &Self) -> Self {
-        self.product(other, |a, b| a && !b)
+        self.remembered_product(other, Operation::Minus, |a, b| a && !b)
+    }
+
+    /// Which tables this automaton is made of: equal identities mean equal automata.
+    fn identity(&self) -> [usize; 3] {
+        [
+            Arc::as_ptr(&self.alphabet) as usize,
+            Arc::as_ptr(&self.next).cast::<u32>() as usize,
+            Arc::as_ptr(&self.accept).cast::<bool>() as usize,
+        ]
+    }
+
+    /// `product`, answered from a per-thread memo when the same two automata (the same shared
+    /// tables, so the same languages over the same alphabets) were combined the same way before:
+    /// an analysis subtracts one Deny statement from every Allow statement, compares every cube
+    /// pair twice, and draws witnesses from the same languages rule after rule.
+    fn remembered_product(
+        &self,
+        other: &Self,
+        operation: Operation,
+        keep: impl Fn(bool, bool) -> bool,
+    ) -> Self {
+        if let Some(done) = self.trivial_product(other, &keep) {
+            return done;
+        }
+        let [a0, a1, a2] = self.identity();
+        let [b0, b1, b2] = other.identity();
+        let key = [a0, a1, a2, b0, b1, b2, operation as usize];
+        if let Some(hit) =
+            PRODUCTS.with(|memo| memo.borrow().entries.get(&key).map(|e| e.result.clone()))
+        {
+            return hit;
+        }
+        let result = self.product(other, keep);
+        PRODUCTS.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            let cells = result.next.len() + self.next.len() + other.next.len();
+            if memo.cells + cells > PRODUCT_CELLS_LIMIT {
+                memo.entries.clear();
+                memo.cells = 0;
+            }
+            memo.cells += cells;
+            memo.entries.insert(
+                key,
+                Remembered {
+                    _operands: (self.clone(), other.clone()),
+                    result: result.clone(),
+                },
+            );
+        });
+        result
     }
 
     /// Whether no state accepts: the language is empty without a search.
@@ -548,8 +814,14 @@ impl Dfa {
             .map(|&c| other.alphabet.symbol_of(c))
             .collect();
         let other_states = other.states();
-        // Pair (a, b) is slot a * |other| + b of a dense table: products stay small.
-        let mut index: Vec<u32> = vec![u32::MAX; self.states() * other_states];
+        // Pair (a, b) is slot a * |other| + b of a dense table: products stay small. The table is
+        // a per-thread scratch buffer kept all-unset between products (only the slots a product
+        // numbered are reset), so large products do not allocate and clear fresh pages each time.
+        let mut index: Vec<u32> = PAIR_SLOTS.with(|slots| std::mem::take(&mut *slots.borrow_mut()));
+        let needed = self.states() * other_states;
+        if index.len() < needed {
+            index.resize(needed, u32::MAX);
+        }
         let mut order = vec![(0usize, 0usize)];
         if let Some(slot) = index.get_mut(0) {
             *slot = 0;
@@ -627,6 +899,14 @@ impl Dfa {
             i += 1;
         }
         let _ = width;
+        for &(a, b) in &order {
+            if let Some(slot) = index.get_mut(a * other_states + b) {
+                *slot = u32::MAX;
+            }
+        }
+        if index.len() <= PAIR_SLOTS_KEPT {
+            PAIR_SLOTS.with(|slots| *slots.borrow_mut() = index);
+        }
         Self {
             alphabet,
             next: next.into(),
@@ -634,6 +914,107 @@ impl Dfa {
             status: Arc::default(),
         }
         .pruned()
+    }
+
+    /// `self.intersect(other).witness()`, found by a search over pairs of states without building
+    /// the product: the same shortest, most readable string, since the witness depends only on the
+    /// language and the alphabet (the product's alphabet is used).
+    pub fn intersection_witness(&self, other: &Self) -> Option<String> {
+        if let Some(done) = self.trivial_product(other, &|a, b| a && b) {
+            return done.witness();
+        }
+        let alphabet = if Arc::ptr_eq(&self.alphabet, &other.alphabet)
+            || self.alphabet.same(&other.alphabet)
+        {
+            Arc::clone(&self.alphabet)
+        } else {
+            Alphabet::merge(&self.alphabet, &other.alphabet)
+        };
+        let mine: Vec<usize> = alphabet
+            .starts
+            .iter()
+            .map(|&c| self.alphabet.symbol_of(c))
+            .collect();
+        let theirs: Vec<usize> = alphabet
+            .starts
+            .iter()
+            .map(|&c| other.alphabet.symbol_of(c))
+            .collect();
+        // Pairs from which nothing is accepted (when a side already knows its dead states) can
+        // lead to no witness: skipping them changes no search order among the others.
+        let dead = |dfa: &Self, s: usize| {
+            dfa.status
+                .get()
+                .is_some_and(|status| status.get(s) == Some(&NOTHING))
+        };
+        let other_states = other.states();
+        let mut seen = PairMarks::new(self.states() * other_states);
+        // (pair, index of its parent in `order`, symbol).
+        let mut order: Vec<((usize, usize), usize, usize)> = vec![((0, 0), usize::MAX, 0)];
+        seen.mark(0);
+        let mut i = 0;
+        while let Some(&((a, b), _, _)) = order.get(i) {
+            let accepted = |dfa: &Self, s: usize| dfa.accept.get(s).copied().unwrap_or(false);
+            if accepted(self, a) && accepted(other, b) {
+                let mut chars = Vec::new();
+                let mut at = i;
+                while let Some(&(_, parent, symbol)) = order.get(at) {
+                    if parent == usize::MAX {
+                        break;
+                    }
+                    chars.push(alphabet.rep(symbol));
+                    at = parent;
+                }
+                return Some(chars.iter().rev().collect());
+            }
+            for &symbol in &alphabet.preferred {
+                let (Some(&sa), Some(&sb)) = (mine.get(symbol), theirs.get(symbol)) else {
+                    continue;
+                };
+                let pair = (self.step(a, sa), other.step(b, sb));
+                if dead(self, pair.0) || dead(other, pair.1) {
+                    continue;
+                }
+                if seen.mark(pair.0 * other_states + pair.1) {
+                    order.push((pair, i, symbol));
+                }
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// The language's only string, when it has exactly one (a literal value): intersections with
+    /// it are then membership tests, and its witness is that string whatever the alphabet.
+    pub fn single_word(&self) -> Option<String> {
+        let status = self.status();
+        let width = self.alphabet.len();
+        let mut state = 0usize;
+        let mut word = String::new();
+        // A path longer than the number of states repeats one: the language is then infinite.
+        for _ in 0..=self.states() {
+            if status.get(state) != Some(&MIXED) {
+                return None;
+            }
+            let mut live = (0..width).filter(|&symbol| {
+                status
+                    .get(self.step(state, symbol))
+                    .copied()
+                    .unwrap_or(NOTHING)
+                    != NOTHING
+            });
+            let first = live.next();
+            if self.accept.get(state).copied().unwrap_or(false) {
+                return first.is_none().then_some(word);
+            }
+            let symbol = first?;
+            if live.next().is_some() {
+                return None;
+            }
+            word.push(self.alphabet.only_char(symbol)?);
+            state = self.step(state, symbol);
+        }
+        None
     }
 
     /// Whether the language is empty.
@@ -644,7 +1025,31 @@ impl Dfa {
         if self.accept.first().copied().unwrap_or(false) {
             return false;
         }
-        self.witness().is_none()
+        if let Some(status) = self.status.get() {
+            return status.first() == Some(&NOTHING);
+        }
+        // Whether an accepting state is reachable: a plain search, no witness spelled.
+        let mut seen = vec![false; self.states()];
+        let mut stack = vec![0usize];
+        if let Some(s) = seen.get_mut(0) {
+            *s = true;
+        }
+        let width = self.alphabet.len();
+        while let Some(state) = stack.pop() {
+            if self.accept.get(state).copied().unwrap_or(false) {
+                return false;
+            }
+            for symbol in 0..width {
+                let target = self.step(state, symbol);
+                if let Some(s) = seen.get_mut(target)
+                    && !*s
+                {
+                    *s = true;
+                    stack.push(target);
+                }
+            }
+        }
+        true
     }
 
     /// Whether every string is in the language.
@@ -658,9 +1063,66 @@ impl Dfa {
         self.complement().is_empty()
     }
 
-    /// Whether the language is a subset of `other`'s.
+    /// Whether the language is a subset of `other`'s: no string in this language and not in
+    /// `other`, decided by a search over pairs of states without building the difference.
     pub fn is_subset_of(&self, other: &Self) -> bool {
-        self.minus(other).is_empty()
+        let outside = |mine: bool, theirs: bool| mine && !theirs;
+        if let Some(done) = self.trivial_product(other, &outside) {
+            return done.is_empty();
+        }
+        !self.reaches_pair(other, outside)
+    }
+
+    /// Whether some string leads this automaton and `other` to states whose acceptance `wanted`
+    /// holds for: the emptiness of a product, answered by a depth-first search over the pairs of
+    /// states reachable together (stopping at the first wanted pair) instead of building it.
+    fn reaches_pair(&self, other: &Self, wanted: impl Fn(bool, bool) -> bool) -> bool {
+        let symbols = self.symbol_pairs(other);
+        // Pairs from which no wanted pair is reachable, when a side already knows its states'
+        // languages (nothing or everything from there), need not be explored.
+        let known = |dfa: &Self, s: usize| match dfa.status.get().and_then(|st| st.get(s)) {
+            Some(&NOTHING) => &[false][..],
+            Some(&EVERYTHING) => &[true][..],
+            _ => &[false, true][..],
+        };
+        let hopeless = |a: usize, b: usize| {
+            !known(self, a)
+                .iter()
+                .any(|&x| known(other, b).iter().any(|&y| wanted(x, y)))
+        };
+        let accepted = |dfa: &Self, s: usize| dfa.accept.get(s).copied().unwrap_or(false);
+        let other_states = other.states();
+        let mut seen = PairMarks::new(self.states() * other_states);
+        seen.mark(0);
+        let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
+        while let Some((a, b)) = stack.pop() {
+            if wanted(accepted(self, a), accepted(other, b)) {
+                return true;
+            }
+            for &(sa, sb) in &symbols {
+                let (ta, tb) = (self.step(a, sa), other.step(b, sb));
+                if seen.mark(ta * other_states + tb) && !hopeless(ta, tb) {
+                    stack.push((ta, tb));
+                }
+            }
+        }
+        false
+    }
+
+    /// The distinct pairs of symbols (this automaton's class, `other`'s class) that some
+    /// character belongs to: the letters of a search over pairs of states.
+    fn symbol_pairs(&self, other: &Self) -> Vec<(usize, usize)> {
+        let mut cuts: Vec<u32> = self.alphabet.starts.clone();
+        cuts.extend_from_slice(&other.alphabet.starts);
+        cuts.sort_unstable();
+        cuts.dedup();
+        let mut pairs: Vec<(usize, usize)> = cuts
+            .iter()
+            .map(|&c| (self.alphabet.symbol_of(c), other.alphabet.symbol_of(c)))
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        pairs
     }
 
     /// A shortest string in the language, spelled with readable characters.
@@ -766,9 +1228,11 @@ impl Dfa {
     /// Per state: nothing, everything or something in between is accepted from it.
     fn status(&self) -> &[u8] {
         self.status.get_or_init(|| {
-            let live = self.live_states();
+            // Both searches walk the same reverse edges: build them once.
+            let edges = self.reverse_edges();
+            let live = self.search_back(&edges, &self.accept);
             let rejecting: Vec<bool> = self.accept.iter().map(|a| !a).collect();
-            let can_reject = self.co_reachable(&rejecting);
+            let can_reject = self.search_back(&edges, &rejecting);
             live.iter()
                 .zip(&can_reject)
                 .map(|(&l, &r)| match (l, r) {
@@ -782,6 +1246,12 @@ impl Dfa {
 
     /// States from which a state in `target` is reachable.
     fn co_reachable(&self, target: &[bool]) -> Vec<bool> {
+        self.search_back(&self.reverse_edges(), target)
+    }
+
+    /// The transitions reversed, compactly: the sources of edges into state `t` are
+    /// `sources[degree[t]..degree[t + 1]]`.
+    fn reverse_edges(&self) -> (Vec<u32>, Vec<u32>) {
         let n = self.states();
         let width = self.alphabet.len();
         let mut degree = vec![0u32; n + 1];
@@ -807,6 +1277,12 @@ impl Dfa {
                 *f += 1;
             }
         }
+        (degree, sources)
+    }
+
+    /// States from which a state in `target` is reachable, over reversed `edges`.
+    fn search_back(&self, (degree, sources): &(Vec<u32>, Vec<u32>), target: &[bool]) -> Vec<bool> {
+        let n = self.states();
         let mut live: Vec<bool> = target.to_vec();
         let mut stack: Vec<usize> = (0..n)
             .filter(|&s| live.get(s).copied().unwrap_or(false))
@@ -977,6 +1453,66 @@ impl Dfa {
     }
 }
 
+/// Whether `text` matches `pieces`, the same language [`Dfa::from_pieces`] builds, without
+/// building it (a simulation over pattern positions).
+pub fn pieces_accept(pieces: &Pieces, text: &str) -> bool {
+    let n = pieces.len();
+    // `Many` may match nothing: a position before it also stands at the one after it.
+    let close = |set: &mut Vec<bool>| {
+        for pos in 0..n {
+            if set.get(pos).copied().unwrap_or(false)
+                && matches!(pieces.get(pos), Some(Piece::Many(_)))
+                && let Some(next) = set.get_mut(pos + 1)
+            {
+                *next = true;
+            }
+        }
+    };
+    let mut current = vec![false; n + 1];
+    if let Some(first) = current.first_mut() {
+        *first = true;
+    }
+    close(&mut current);
+    let mut next = vec![false; n + 1];
+    for c in text.chars() {
+        next.iter_mut().for_each(|p| *p = false);
+        let code = c as u32;
+        for (pos, piece) in pieces.iter().enumerate() {
+            if !current.get(pos).copied().unwrap_or(false) {
+                continue;
+            }
+            let target = match piece {
+                Piece::One(set) if set.contains(code) => pos + 1,
+                Piece::Many(set) if set.contains(code) => pos,
+                _ => continue,
+            };
+            if let Some(t) = next.get_mut(target) {
+                *t = true;
+            }
+        }
+        close(&mut next);
+        std::mem::swap(&mut current, &mut next);
+        if !current.iter().any(|&p| p) {
+            return false;
+        }
+    }
+    current.get(n).copied().unwrap_or(false)
+}
+
+/// The one string `pieces` match, when they are a plain literal (one character per piece).
+pub fn pieces_word(pieces: &Pieces) -> Option<String> {
+    pieces
+        .iter()
+        .map(|piece| match piece {
+            Piece::One(CharSet { ranges }) => match ranges.as_slice() {
+                [(a, b)] if a == b => char::from_u32(*a),
+                _ => None,
+            },
+            Piece::Many(_) => None,
+        })
+        .collect()
+}
+
 /// The pieces of an IAM `StringLike` pattern: `*` any run, `?` any one character.
 pub fn glob_pieces(pattern: &str, ignore_case: bool) -> Pieces {
     pattern
@@ -1075,6 +1611,105 @@ mod tests {
         assert!(Dfa::empty().union(&big).accepts("repo:org1/a:ref:b"));
         assert!(big.intersect(&Dfa::empty()).is_empty());
         assert!(big.union(&Dfa::universal()).is_universal());
+    }
+
+    #[test]
+    fn single_words_and_piece_matching_agree_with_automata() {
+        let word = Dfa::from_pieces(&literal_pieces("arn:aws:iam::111122223333:role/x", false));
+        assert_eq!(
+            word.single_word().as_deref(),
+            Some("arn:aws:iam::111122223333:role/x")
+        );
+        let other = Dfa::from_pieces(&glob_pieces("arn:aws:iam::*:role/*", false));
+        assert_eq!(
+            word.intersect(&other).single_word().as_deref(),
+            Some("arn:aws:iam::111122223333:role/x")
+        );
+        assert_eq!(
+            Dfa::from_pieces(&literal_pieces("", false))
+                .single_word()
+                .as_deref(),
+            Some("")
+        );
+        for multi in [
+            dfa(&["a*"]),
+            dfa(&["a?"]),
+            dfa(&["ab", "ac"]),
+            Dfa::empty(),
+            Dfa::universal(),
+        ] {
+            assert_eq!(multi.single_word(), None);
+        }
+        assert_eq!(
+            Dfa::from_pieces(&literal_pieces("ab", true)).single_word(),
+            None
+        );
+        assert_eq!(dfa(&["ab", "ab"]).single_word().as_deref(), Some("ab"));
+        let patterns = ["repo:*:ref:*", "a?c", "", "*", "x*y*z", "**"];
+        let texts = [
+            "repo:a:ref:b",
+            "repo::ref:",
+            "abc",
+            "ac",
+            "",
+            "xyz",
+            "xaybz",
+            "xzy",
+            "repo:a:ref",
+        ];
+        for pattern in patterns {
+            let pieces = glob_pieces(pattern, false);
+            let automaton = Dfa::from_pieces(&pieces);
+            for text in texts {
+                assert_eq!(
+                    pieces_accept(&pieces, text),
+                    automaton.accepts(text),
+                    "{pattern} {text}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn chains_are_numbered_like_the_subset_construction() {
+        let long = "arn:aws:iam::111122223333:role/".repeat(15);
+        let texts = [
+            "",
+            "a",
+            "repo:acme/app:ref:refs/heads/main",
+            "Prod-é",
+            long.as_str(),
+        ];
+        for text in texts {
+            for ignore_case in [false, true] {
+                let pieces = vec![literal_pieces(text, ignore_case)];
+                let alphabet = Alphabet::for_patterns(&pieces);
+                let chain = Dfa::build_chain(&alphabet, &pieces[0]);
+                let subsets = Dfa::build_subsets(&alphabet, &pieces);
+                assert_eq!(chain.next, subsets.next, "{text}");
+                assert_eq!(chain.accept, subsets.accept, "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn intersection_witnesses_match_the_product() {
+        let languages = [
+            dfa(&["repo:*:ref:*", "repo:*"]),
+            dfa(&["repo:acme/*"]),
+            dfa(&["*:pull_request"]),
+            dfa(&["x?z", "repo:a*"]),
+            Dfa::from_pieces(&literal_pieces("repo:acme/app:ref:main", false)),
+            Dfa::from_pieces(&literal_pieces("Repo:ACME", true)),
+            Dfa::universal(),
+            Dfa::empty(),
+        ];
+        for a in &languages {
+            for b in &languages {
+                assert_eq!(a.intersection_witness(b), a.intersect(b).witness());
+                assert_eq!(a.is_subset_of(b), a.minus(b).is_empty());
+            }
+        }
     }
 
     #[test]

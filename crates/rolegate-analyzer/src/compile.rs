@@ -6,10 +6,14 @@
 //! replayed through `evaluate_policy`. Conditions the string algebra does not cover stay opaque and
 //! are decided by the engine's own `condition::evaluate`.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::sync::{Arc, OnceLock};
 
-use rolegate_policy::ast::{Condition, Effect, Operator, PrincipalKind, SetQualifier, Statement};
+use rolegate_policy::ast::{
+    Condition, ConditionOperator, Effect, Operator, PrincipalKind, SetQualifier, Statement,
+};
 use rolegate_policy::wildcard::Pattern;
 
 use crate::automata::{CharSet, Dfa, Piece, Pieces, glob_pieces, literal_pieces};
@@ -17,6 +21,9 @@ use crate::model::{TrustPolicy, principal_values};
 use crate::symbolic::{
     ACTION_KEY, Cube, CubeSet, KeyConstraint, OpaqueAtom, PRINCIPAL_ID_KEY, PRINCIPAL_KEY, Universe,
 };
+
+/// How many compiled conditions a thread remembers before starting afresh.
+const RECENT_CONDITIONS: usize = 4096;
 
 /// The actions a trust policy can grant, in AWS's spelling.
 pub const TRUST_ACTIONS: [&str; 6] = [
@@ -616,8 +623,54 @@ impl Space {
         vec![non_aws, aws]
     }
 
-    /// The language of one condition on its key.
+    /// The language of one condition on its key. Remembered per thread by what it depends on
+    /// (operator, values, whether the key is multi-valued): each statement's conditions are
+    /// compiled once for the cubes and again for a key's own constraints (`key_constraints`), and
+    /// the same audiences and values recur across policies.
     fn condition_language(&self, condition: &Condition, key: &str) -> ConditionLanguage {
+        type Entry = (ConditionOperator, bool, Vec<String>, Vec<KeyConstraint>);
+        thread_local! {
+            static RECENT: RefCell<(usize, HashMap<u64, Vec<Entry>>)> =
+                RefCell::new((0, HashMap::new()));
+        }
+        if !is_modelled(condition) {
+            return ConditionLanguage::Opaque;
+        }
+        let multi = is_multi_valued(key);
+        let mut hasher = std::hash::DefaultHasher::new();
+        (condition.operator, multi, &condition.values).hash(&mut hasher);
+        let hash = hasher.finish();
+        let same =
+            |e: &&Entry| e.0 == condition.operator && e.1 == multi && e.2 == condition.values;
+        if let Some(hit) = RECENT.with(|r| {
+            r.borrow()
+                .1
+                .get(&hash)
+                .and_then(|bucket| bucket.iter().find(same).map(|e| e.3.clone()))
+        }) {
+            return ConditionLanguage::Key(hit);
+        }
+        let language = self.condition_language_uncached(condition, key);
+        if let ConditionLanguage::Key(constraints) = &language {
+            RECENT.with(|r| {
+                let (count, entries) = &mut *r.borrow_mut();
+                if *count >= RECENT_CONDITIONS {
+                    entries.clear();
+                    *count = 0;
+                }
+                *count += 1;
+                entries.entry(hash).or_default().push((
+                    condition.operator,
+                    multi,
+                    condition.values.clone(),
+                    constraints.clone(),
+                ));
+            });
+        }
+        language
+    }
+
+    fn condition_language_uncached(&self, condition: &Condition, key: &str) -> ConditionLanguage {
         if !is_modelled(condition) {
             return ConditionLanguage::Opaque;
         }

@@ -288,7 +288,7 @@ impl Issuer {
         });
         formats
             .iter()
-            .find_map(|format| language.intersect(format).witness())
+            .find_map(|format| language.intersection_witness(format))
             .or_else(|| language.witness())
     }
 

@@ -40,11 +40,16 @@ impl TrustPolicy {
     /// (no NotPrincipal, no Resource, no partial wildcards…) is run too, but its verdict is kept
     /// in [`TrustPolicy::validation`] rather than refused: those are findings TP001–TP003.
     pub fn parse(source: &str, text: &str) -> Result<Self, LoadError> {
-        let policy = Policy::parse_unvalidated(text, PolicyType::Trust)
-            .map_err(|e| malformed(source, &e))?;
-        let validation = Policy::parse(text, PolicyType::Trust)
-            .err()
-            .map(|e| (e.code(), e.message().to_owned()));
+        // A valid document parses to the same policy either way: parse it once when IAM accepts
+        // it (the common case), and again without IAM's rules only when it does not.
+        let (policy, validation) = match Policy::parse(text, PolicyType::Trust) {
+            Ok(policy) => (policy, None),
+            Err(invalid) => (
+                Policy::parse_unvalidated(text, PolicyType::Trust)
+                    .map_err(|e| malformed(source, &e))?,
+                Some((invalid.code(), invalid.message().to_owned())),
+            ),
+        };
         let raw: serde_json::Value = serde_json::from_str(text).unwrap_or(serde_json::Value::Null);
         let statements = raw.get("Statement");
         let statement_is_array = statements.is_some_and(serde_json::Value::is_array);

@@ -13,7 +13,7 @@ use rolegate_policy::ast::{Operator, SetQualifier};
 use rolegate_policy::{PolicyDecision, Request, evaluate_policy};
 use serde::Serialize;
 
-use crate::automata::{CharSet, Piece, literal_pieces};
+use crate::automata::{CharSet, Dfa, Piece, literal_pieces, pieces_accept};
 use crate::compile::{Space, TRUST_ACTIONS, account_pieces};
 use crate::model::TrustPolicy;
 use crate::symbolic::{ACTION_KEY, Cube, KeyConstraint, PRINCIPAL_ID_KEY, PRINCIPAL_KEY};
@@ -204,6 +204,9 @@ fn principal_candidates(space: &Space, cube: &Cube, hints: &Hints) -> Vec<String
     for preferred in hints.preferred.get(PRINCIPAL_KEY).into_iter().flatten() {
         push(Some(preferred.clone()), &mut out);
     }
+    // A literal aws:PrincipalArn (ArnEquals, the common case) is its own only witness: each
+    // candidate shape then only has to accept it, with no automaton built for the shape.
+    let arn_word = arn_constraint.as_ref().and_then(Dfa::single_word);
     match &arn_constraint {
         // For roots, users and roles the principal is its own aws:PrincipalArn: draw it from there.
         Some(arn) => {
@@ -224,14 +227,16 @@ fn principal_candidates(space: &Space, cube: &Cube, hints: &Hints) -> Vec<String
                         [head, literal_pieces("user/", false), name, names].concat(),
                     ];
                     for shape in shapes {
-                        push(
-                            space
+                        let found = match &arn_word {
+                            Some(word) => (pieces_accept(&shape, word) && allowed.accepts(word))
+                                .then(|| word.clone()),
+                            None => space
                                 .dfa(&[shape])
                                 .intersect(arn)
                                 .intersect(&allowed)
                                 .witness(),
-                            &mut out,
-                        );
+                        };
+                        push(found, &mut out);
                         if out.len() >= 2 {
                             break 'search;
                         }
@@ -255,12 +260,15 @@ fn principal_candidates(space: &Space, cube: &Cube, hints: &Hints) -> Vec<String
     // Whatever the principal language's shortest member is (services, providers, `*`).
     push(allowed.witness(), &mut out);
     if let Some(arn) = &arn_constraint {
-        push(
-            arn.intersect(&allowed)
+        let found = match &arn_word {
+            Some(word) => (allowed.accepts(word) && space.aws_principals().accepts(word))
+                .then(|| word.clone()),
+            None => arn
+                .intersect(&allowed)
                 .intersect(space.aws_principals())
                 .witness(),
-            &mut out,
-        );
+        };
+        push(found, &mut out);
     }
     out
 }

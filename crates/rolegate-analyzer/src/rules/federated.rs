@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use rolegate_policy::ast::{PrincipalKind, SetQualifier, Statement};
 
-use crate::automata::{Dfa, literal_pieces};
+use crate::automata::{Dfa, Pieces, literal_pieces, pieces_accept, pieces_word};
 use crate::finding::Severity;
 use crate::issuers::{Issuer, Tenancy};
 use crate::lint::{Ctx, claim_key, conditions_on, is_pin, is_wildcard, issuer_of, multi_valued};
@@ -211,9 +211,7 @@ fn federated_pins(
         return open;
     }
     let grammar = grammar(ctx, issuer);
-    let subject = ctx
-        .present_language(index, &sub_key.to_lowercase())
-        .intersect(&grammar);
+    let subject = Words::of(ctx.present_language(index, &sub_key.to_lowercase())).within(&grammar);
     let sub_path = sub_conditions
         .first()
         .map_or(spath.clone(), |c| policy.condition_path(index, c));
@@ -223,7 +221,7 @@ fn federated_pins(
         for condition in sub_conditions.iter().filter(|c| is_pin(c)) {
             for value in &condition.values {
                 let pieces = value_language(ctx, condition.operator.base, value);
-                if pieces.intersect(&grammar).is_empty() {
+                if !pieces.meets(&grammar) {
                     ctx.report(
                         "TP022",
                         Severity::Medium,
@@ -247,7 +245,7 @@ fn federated_pins(
         let only_in = |family: &Dfa, other: &Dfa| {
             pinned_values.iter().any(|(v, op)| {
                 let l = value_language(ctx, *op, v);
-                !l.intersect(family).is_empty() && l.intersect(other).is_empty()
+                l.meets(family) && !l.meets(other)
             })
         };
         if only_in(names, ids) && only_in(ids, names) {
@@ -311,16 +309,12 @@ fn federated_pins(
     if !crossed {
         let wildcard = sub_conditions.iter().any(|c| is_wildcard(c));
         let broad = (!issuer.broad_contexts.is_empty())
-            .then(|| {
-                subject
-                    .intersect(issuer.broad_contexts_language())
-                    .witness()
-            })
+            .then(|| subject.witness_in(issuer.broad_contexts_language()))
             .flatten();
         let many = !matches!(subject.finite_size(), Some(0 | 1));
         let example = broad.clone().or_else(|| {
             if wildcard && many {
-                subject.witness_avoiding(&[])
+                subject.witness()
             } else {
                 None
             }
@@ -431,8 +425,9 @@ fn grammar(ctx: &Ctx<'_>, issuer: &Issuer) -> Dfa {
         .unwrap_or_else(|| ctx.space.everything())
 }
 
-/// The language of one condition value under its operator, over the analysis alphabet.
-fn value_language(ctx: &Ctx<'_>, op: rolegate_policy::ast::Operator, value: &str) -> Dfa {
+/// The language of one condition value under its operator, over the analysis alphabet (no
+/// automaton for an exact value).
+fn value_language(ctx: &Ctx<'_>, op: rolegate_policy::ast::Operator, value: &str) -> Words {
     use rolegate_policy::ast::Operator::*;
     let pieces = match op {
         StringLike | StringNotLike | ArnLike | ArnEquals | ArnNotLike | ArnNotEquals => {
@@ -441,20 +436,18 @@ fn value_language(ctx: &Ctx<'_>, op: rolegate_policy::ast::Operator, value: &str
         StringEqualsIgnoreCase | StringNotEqualsIgnoreCase => literal_pieces(value, true),
         _ => literal_pieces(value, false),
     };
-    ctx.space.dfa(&[pieces])
+    match pieces_word(&pieces) {
+        Some(word) => Words::One(word),
+        None => Words::Language(ctx.space.dfa(&[pieces])),
+    }
 }
 
 /// A subject in `subject` whose tenant differs from the tenant of its shortest member.
-fn crossing_subject(ctx: &Ctx<'_>, issuer: &Issuer, subject: &Dfa) -> Option<String> {
-    let subject = subject.intersect(issuer.tenant_prefixed());
-    let subject = &subject;
-    let first = issuer.pretty_subject(subject)?;
+fn crossing_subject(ctx: &Ctx<'_>, issuer: &Issuer, subject: &Words) -> Option<String> {
+    let subject = subject.within(issuer.tenant_prefixed());
+    let first = subject.pretty(issuer)?;
     let tenant = issuer.tenant_of(&first)?.to_owned();
-    let own = ctx.space.dfa(&issuer.tenant_pieces(&tenant));
-    let foreign = subject.minus(&own);
-    if foreign.is_empty() {
-        return None;
-    }
+    let foreign = subject.minus_patterns(ctx, &issuer.tenant_pieces(&tenant))?;
     // Prefer a readable attacker tenant: `acme-evil` next to `acme`.
     for prefix in &issuer.tenant_prefixes {
         let Some((head, _)) = prefix.split_once("<tenant>") else {
@@ -477,7 +470,105 @@ fn crossing_subject(ctx: &Ctx<'_>, issuer: &Issuer, subject: &Dfa) -> Option<Str
             }
         }
     }
-    issuer.pretty_subject(&foreign)
+    foreign.pretty(issuer)
+}
+
+/// A language, kept as its one string when it is a single literal (the pinned subject, an
+/// `StringEquals` value): intersecting with it is then a membership test, with the same answers
+/// and witnesses as the automaton (a one-string language has only that string to show).
+enum Words {
+    One(String),
+    Language(Dfa),
+}
+
+impl Words {
+    fn of(language: Dfa) -> Self {
+        match language.single_word() {
+            Some(word) => Self::One(word),
+            None => Self::Language(language),
+        }
+    }
+
+    /// The strings also in `other`.
+    fn within(&self, other: &Dfa) -> Self {
+        match self {
+            Self::One(word) if other.accepts(word) => Self::One(word.clone()),
+            Self::One(_) => Self::Language(Dfa::empty()),
+            Self::Language(language) => Self::Language(language.intersect(other)),
+        }
+    }
+
+    /// The strings matching none of `patterns`, or `None` when there are none (decided without
+    /// building the difference: most subjects stay inside their tenant).
+    fn minus_patterns(&self, ctx: &Ctx<'_>, patterns: &[Pieces]) -> Option<Self> {
+        match self {
+            Self::One(word) if patterns.iter().any(|p| pieces_accept(p, word)) => None,
+            Self::One(word) => Some(Self::One(word.clone())),
+            Self::Language(language) => {
+                let inside = ctx.space.dfa(patterns);
+                (!language.is_subset_of(&inside)).then(|| Self::Language(language.minus(&inside)))
+            }
+        }
+    }
+
+    /// Whether some string is also in `other`.
+    fn meets(&self, other: &Dfa) -> bool {
+        match self {
+            Self::One(word) => other.accepts(word),
+            Self::Language(language) => language.intersection_witness(other).is_some(),
+        }
+    }
+
+    /// A shortest string also in `other`.
+    fn witness_in(&self, other: &Dfa) -> Option<String> {
+        match self {
+            Self::One(word) => other.accepts(word).then(|| word.clone()),
+            Self::Language(language) => language.intersection_witness(other),
+        }
+    }
+
+    fn accepts(&self, text: &str) -> bool {
+        match self {
+            Self::One(word) => word == text,
+            Self::Language(language) => language.accepts(text),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        match self {
+            Self::One(_) => false,
+            Self::Language(language) => language.is_empty(),
+        }
+    }
+
+    fn is_subset_of(&self, other: &Dfa) -> bool {
+        match self {
+            Self::One(word) => other.accepts(word),
+            Self::Language(language) => language.is_subset_of(other),
+        }
+    }
+
+    fn finite_size(&self) -> Option<usize> {
+        match self {
+            Self::One(_) => Some(1),
+            Self::Language(language) => language.finite_size(),
+        }
+    }
+
+    fn witness(&self) -> Option<String> {
+        match self {
+            Self::One(word) => Some(word.clone()),
+            Self::Language(language) => language.witness_avoiding(&[]),
+        }
+    }
+
+    /// A readable member, in the issuer's own formats first.
+    fn pretty(&self, issuer: &Issuer) -> Option<String> {
+        match self {
+            Self::One(word) => Some(word.clone()),
+            Self::Language(language) => issuer.pretty_subject(language),
+        }
+    }
 }
 
 /// A token for statement `index` whose `sub` is `subject` (or any admitted one), engine-checked.

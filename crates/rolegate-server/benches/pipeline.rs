@@ -73,15 +73,15 @@ fn request(signed: &Signed) -> Request<Body> {
     for (name, value) in &signed.headers {
         builder = builder.header(name, value);
     }
-    let mut request = builder.body(Body::from(signed.body)).unwrap();
-    request
-        .extensions_mut()
-        .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 50_000))));
-    request
+    from_peer(builder.body(Body::from(signed.body)).unwrap())
 }
 
 fn health() -> Request<Body> {
-    let mut request = Request::get("/health").body(Body::empty()).unwrap();
+    from_peer(Request::get("/health").body(Body::empty()).unwrap())
+}
+
+/// The peer address axum's `ConnectInfo` would carry for a loopback connection.
+fn from_peer(mut request: Request<Body>) -> Request<Body> {
     request
         .extensions_mut()
         .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 50_000))));

@@ -49,30 +49,110 @@ const RECENT_LIMIT: usize = 4096;
 /// The largest Unicode scalar value, plus one: code points live in `0..CODE_END`.
 const CODE_END: u32 = 0x11_0000;
 
+/// Ranges of code points, the first few in place: nearly every set in a pattern is one character,
+/// or one compared without case, and patterns are built, cloned and hashed per character, so
+/// those sets must not each own a heap allocation.
+#[derive(Clone)]
+enum Ranges {
+    Inline(u8, [(u32, u32); INLINE_RANGES]),
+    Heap(Vec<(u32, u32)>),
+}
+
+/// How many ranges [`Ranges`] holds without allocating.
+const INLINE_RANGES: usize = 3;
+
+impl Ranges {
+    const EMPTY: Self = Ranges::Inline(0, [(0, 0); INLINE_RANGES]);
+
+    fn one(range: (u32, u32)) -> Self {
+        let mut ranges = Self::EMPTY;
+        ranges.push(range);
+        ranges
+    }
+
+    fn as_slice(&self) -> &[(u32, u32)] {
+        match self {
+            Ranges::Inline(len, items) => items.get(..usize::from(*len)).unwrap_or(&[]),
+            Ranges::Heap(items) => items,
+        }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [(u32, u32)] {
+        match self {
+            Ranges::Inline(len, items) => items.get_mut(..usize::from(*len)).unwrap_or(&mut []),
+            Ranges::Heap(items) => items,
+        }
+    }
+
+    fn push(&mut self, range: (u32, u32)) {
+        match self {
+            Ranges::Inline(len, items) => {
+                if let Some(slot) = items.get_mut(usize::from(*len)) {
+                    *slot = range;
+                    *len += 1;
+                } else {
+                    let mut spilled = Vec::with_capacity(2 * INLINE_RANGES);
+                    spilled.extend_from_slice(items);
+                    spilled.push(range);
+                    *self = Ranges::Heap(spilled);
+                }
+            }
+            Ranges::Heap(items) => items.push(range),
+        }
+    }
+}
+
 /// A set of characters: sorted, disjoint, inclusive ranges of code points.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct CharSet {
-    ranges: Vec<(u32, u32)>,
+    ranges: Ranges,
+}
+
+// Equality and hashing are the ranges', however they are stored.
+impl PartialEq for CharSet {
+    fn eq(&self, other: &Self) -> bool {
+        self.ranges() == other.ranges()
+    }
+}
+
+impl Eq for CharSet {}
+
+impl std::hash::Hash for CharSet {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.ranges().hash(state);
+    }
+}
+
+impl std::fmt::Debug for CharSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CharSet")
+            .field("ranges", &self.ranges())
+            .finish()
+    }
 }
 
 impl CharSet {
     /// Every character.
     pub fn any() -> Self {
         Self {
-            ranges: vec![(0, CODE_END - 1)],
+            ranges: Ranges::one((0, CODE_END - 1)),
         }
     }
 
     /// Exactly one character.
     pub fn single(c: char) -> Self {
         Self {
-            ranges: vec![(c as u32, c as u32)],
+            ranges: Ranges::one((c as u32, c as u32)),
         }
     }
 
     /// Several characters.
     pub fn of(chars: impl IntoIterator<Item = char>) -> Self {
-        Self::from_ranges(chars.into_iter().map(|c| (c as u32, c as u32)).collect())
+        let mut ranges = Ranges::EMPTY;
+        for c in chars {
+            ranges.push((c as u32, c as u32));
+        }
+        Self::from_ranges(ranges)
     }
 
     /// A character compared without case (ASCII and simple Unicode case pairs).
@@ -87,7 +167,7 @@ impl CharSet {
     /// Parses a class such as `A-Za-z0-9._-` (a `-` first or last is literal).
     pub fn parse_class(spec: &str) -> Self {
         let chars: Vec<char> = spec.chars().collect();
-        let mut ranges = Vec::new();
+        let mut ranges = Ranges::EMPTY;
         let mut i = 0;
         while let Some(&c) = chars.get(i) {
             match (chars.get(i + 1), chars.get(i + 2)) {
@@ -104,12 +184,12 @@ impl CharSet {
         Self::from_ranges(ranges)
     }
 
-    fn from_ranges(mut ranges: Vec<(u32, u32)>) -> Self {
-        ranges.retain(|(a, b)| a <= b);
-        ranges.sort_unstable();
-        let mut merged: Vec<(u32, u32)> = Vec::with_capacity(ranges.len());
-        for (a, b) in ranges {
-            match merged.last_mut() {
+    /// Sorts and merges `ranges` (dropping empty ones).
+    fn from_ranges(mut ranges: Ranges) -> Self {
+        ranges.as_mut_slice().sort_unstable();
+        let mut merged = Ranges::EMPTY;
+        for &(a, b) in ranges.as_slice().iter().filter(|(a, b)| a <= b) {
+            match merged.as_mut_slice().last_mut() {
                 Some(last) if a <= last.1.saturating_add(1) => last.1 = last.1.max(b),
                 _ => merged.push((a, b)),
             }
@@ -117,11 +197,16 @@ impl CharSet {
         Self { ranges: merged }
     }
 
+    /// The sorted, disjoint ranges.
+    fn ranges(&self) -> &[(u32, u32)] {
+        self.ranges.as_slice()
+    }
+
     /// Every character not in this set.
     pub fn complement(&self) -> Self {
-        let mut out = Vec::new();
+        let mut out = Ranges::EMPTY;
         let mut next = 0u32;
-        for &(a, b) in &self.ranges {
+        for &(a, b) in self.ranges() {
             if a > next {
                 out.push((next, a - 1));
             }
@@ -135,7 +220,7 @@ impl CharSet {
 
     /// Whether `c` is in the set.
     pub fn contains(&self, c: u32) -> bool {
-        self.ranges.iter().any(|&(a, b)| a <= c && c <= b)
+        self.ranges().iter().any(|&(a, b)| a <= c && c <= b)
     }
 }
 
@@ -167,7 +252,7 @@ impl Alphabet {
         for pieces in patterns {
             for piece in pieces {
                 let (Piece::One(set) | Piece::Many(set)) = piece;
-                for &(a, b) in &set.ranges {
+                for &(a, b) in set.ranges() {
                     cuts.push(a);
                     cuts.push(b.saturating_add(1));
                 }
@@ -191,13 +276,14 @@ impl Alphabet {
         let mut reps = Vec::with_capacity(cuts.len());
         for (i, &start) in cuts.iter().enumerate() {
             let end = cuts.get(i + 1).copied().unwrap_or(CODE_END);
-            if let Some(rep) = representative(start, end) {
-                starts.push(start);
-                reps.push(rep);
-            } else if (0xD800..0xE000).contains(&start) {
-                // Surrogates are not characters; keep the interval so lookups stay total.
+            if (0xD800..0xE000).contains(&start) {
+                // Surrogates are not characters (0xD800 and 0xE000 are always cuts, so the class
+                // holds nothing else); keep the interval so lookups stay total.
                 starts.push(start);
                 reps.push('\u{FFFD}');
+            } else if let Some(rep) = representative(start, end) {
+                starts.push(start);
+                reps.push(rep);
             }
         }
         // Classes by niceness, in class order within one niceness (a stable bucket sort: there
@@ -291,6 +377,21 @@ fn representative(start: u32, end: u32) -> Option<char> {
         .find(|&c| (start..end).contains(&(c as u32)))
         .or_else(|| (start.max(0x21)..end.min(0x7F)).find_map(char::from_u32))
         .or_else(|| (start..end).find_map(char::from_u32))
+}
+
+/// Appends one cell per symbol of `alphabet`: whether `set` holds that class's representative.
+fn push_accepted(cells: &mut Vec<bool>, alphabet: &Alphabet, set: &CharSet) {
+    let width = alphabet.len();
+    match set.ranges() {
+        [(c, d)] if c == d => {
+            // One character: its own class (the alphabet cuts around it) is the only one it
+            // represents, but for U+FFFD, which also stands for the surrogates' class.
+            let own = alphabet.symbol_of(*c);
+            let surrogates = (*c == 0xFFFD).then(|| alphabet.symbol_of(0xD800));
+            cells.extend((0..width).map(|s| s == own || Some(s) == surrogates));
+        }
+        _ => cells.extend((0..width).map(|symbol| set.contains(alphabet.rep(symbol) as u32))),
+    }
 }
 
 /// A boolean operation on two languages, as part of a product memo key.
@@ -464,26 +565,23 @@ impl Dfa {
             set.sort_unstable();
             set.dedup();
         };
-        // Which symbols each piece accepts, decided once (not per subset).
-        let accepts: Vec<Vec<Vec<bool>>> = alternatives
-            .iter()
-            .map(|pieces| {
-                pieces
-                    .iter()
-                    .map(|piece| {
-                        let (Piece::One(set) | Piece::Many(set)) = piece;
-                        (0..width)
-                            .map(|symbol| set.contains(alphabet.rep(symbol) as u32))
-                            .collect()
-                    })
-                    .collect()
-            })
-            .collect();
+        // Which symbols each piece accepts, decided once (not per subset), in one flat table:
+        // row `first[alt] + pos`, one cell per symbol.
+        let mut first = Vec::with_capacity(alternatives.len());
+        let mut rows = 0;
+        for pieces in alternatives {
+            first.push(rows);
+            rows += pieces.len();
+        }
+        let mut accepts = Vec::with_capacity(rows * width);
+        for piece in alternatives.iter().flatten() {
+            let (Piece::One(set) | Piece::Many(set)) = piece;
+            push_accepted(&mut accepts, alphabet, set);
+        }
         let takes = |alt: usize, pos: usize, symbol: usize| {
-            accepts
+            first
                 .get(alt)
-                .and_then(|a| a.get(pos))
-                .and_then(|p| p.get(symbol))
+                .and_then(|row| accepts.get((row + pos) * width + symbol))
                 .copied()
                 .unwrap_or(false)
         };
@@ -497,12 +595,30 @@ impl Dfa {
         let mut next = Vec::new();
         let mut accept = Vec::new();
         let mut target: Vec<(usize, usize)> = Vec::new();
+        let mut known: Vec<(u64, u32)> = Vec::new();
         while let Some(set) = queue.pop_front() {
             accept.push(
                 set.iter()
                     .any(|&(alt, pos)| alternatives.get(alt).is_some_and(|p| p.len() == pos)),
             );
+            // The target of a symbol depends only on which members of `set` take it: symbols
+            // with the same members (most of them take none) share the state found for the
+            // first, without another closure and lookup. Sets too large for a mask skip this.
+            let masked = set.len() <= 64;
+            known.clear();
             for symbol in 0..width {
+                let mut mask = 0u64;
+                if masked {
+                    for (bit, &(alt, pos)) in set.iter().enumerate() {
+                        if takes(alt, pos, symbol) {
+                            mask |= 1 << bit;
+                        }
+                    }
+                    if let Some(&(_, id)) = known.iter().find(|(m, _)| *m == mask) {
+                        next.push(id);
+                        continue;
+                    }
+                }
                 // One scratch buffer: most symbols lead to a state already numbered.
                 target.clear();
                 for &(alt, pos) in &set {
@@ -524,6 +640,9 @@ impl Dfa {
                         id
                     }
                 };
+                if masked {
+                    known.push((mask, id));
+                }
                 next.push(id);
             }
         }
@@ -541,23 +660,19 @@ impl Dfa {
     /// the same order the subset construction gives them.
     fn build_chain(alphabet: &Arc<Alphabet>, pieces: &[Piece]) -> Self {
         let width = alphabet.len();
-        // The symbols each position accepts.
-        let takes: Vec<Vec<bool>> = pieces
-            .iter()
-            .map(|piece| {
-                let (Piece::One(set) | Piece::Many(set)) = piece;
-                match set.ranges.as_slice() {
-                    [(a, b)] if a == b => {
-                        // A single character is its own class (the alphabet cuts around it).
-                        let symbol = alphabet.symbol_of(*a);
-                        (0..width).map(|s| s == symbol).collect()
-                    }
-                    _ => (0..width)
-                        .map(|symbol| set.contains(alphabet.rep(symbol) as u32))
-                        .collect(),
+        // The symbols each position accepts: row `pos`, one cell per symbol.
+        let mut takes = Vec::with_capacity(pieces.len() * width);
+        for piece in pieces {
+            let (Piece::One(set) | Piece::Many(set)) = piece;
+            match set.ranges() {
+                [(a, b)] if a == b => {
+                    // A single character is its own class (the alphabet cuts around it).
+                    let symbol = alphabet.symbol_of(*a);
+                    takes.extend((0..width).map(|s| s == symbol));
                 }
-            })
-            .collect();
+                _ => push_accepted(&mut takes, alphabet, set),
+            }
+        }
         let n = pieces.len();
         // A state is a position (`Some`) or the empty subset (`None`).
         let mut ids: Vec<u32> = vec![u32::MAX; n + 1];
@@ -572,13 +687,8 @@ impl Dfa {
         while let Some(&state) = order.get(i) {
             accept.push(state == Some(n));
             for symbol in 0..width {
-                let target = state.filter(|&pos| {
-                    takes
-                        .get(pos)
-                        .and_then(|t| t.get(symbol))
-                        .copied()
-                        .unwrap_or(false)
-                });
+                let target =
+                    state.filter(|&pos| takes.get(pos * width + symbol).copied().unwrap_or(false));
                 let fresh = u32::try_from(order.len()).unwrap_or(u32::MAX);
                 let id = match target {
                     Some(pos) => match ids.get_mut(pos + 1) {
@@ -1253,28 +1363,29 @@ impl Dfa {
     /// `sources[degree[t]..degree[t + 1]]`.
     fn reverse_edges(&self) -> (Vec<u32>, Vec<u32>) {
         let n = self.states();
-        let width = self.alphabet.len();
+        let width = self.alphabet.len().max(1);
         let mut degree = vec![0u32; n + 1];
         for &t in self.next.iter() {
             if let Some(d) = degree.get_mut(t as usize + 1) {
                 *d += 1;
             }
         }
-        for i in 1..degree.len() {
-            let before = degree.get(i - 1).copied().unwrap_or(0);
-            if let Some(d) = degree.get_mut(i) {
-                *d += before;
-            }
+        let mut total = 0;
+        for d in &mut degree {
+            total += *d;
+            *d = total;
         }
         let mut fill = degree.clone();
         let mut sources = vec![0u32; self.next.len()];
-        for (cell, &t) in self.next.iter().enumerate() {
-            let s = u32::try_from(cell / width.max(1)).unwrap_or(u32::MAX);
-            if let Some(f) = fill.get_mut(t as usize) {
-                if let Some(slot) = sources.get_mut(*f as usize) {
-                    *slot = s;
+        // Row by row: the source of an edge is its row, no division per cell.
+        for (s, row) in (0u32..).zip(self.next.chunks_exact(width)) {
+            for &t in row {
+                if let Some(f) = fill.get_mut(t as usize) {
+                    if let Some(slot) = sources.get_mut(*f as usize) {
+                        *slot = s;
+                    }
+                    *f += 1;
                 }
-                *f += 1;
             }
         }
         (degree, sources)
@@ -1504,7 +1615,7 @@ pub fn pieces_word(pieces: &Pieces) -> Option<String> {
     pieces
         .iter()
         .map(|piece| match piece {
-            Piece::One(CharSet { ranges }) => match ranges.as_slice() {
+            Piece::One(set) => match set.ranges() {
                 [(a, b)] if a == b => char::from_u32(*a),
                 _ => None,
             },
@@ -1693,6 +1804,29 @@ mod tests {
     }
 
     #[test]
+    fn accept_tables_are_the_representatives_in_the_set() {
+        let sets = [
+            CharSet::single('a'),
+            CharSet::single('\u{FFFD}'),
+            CharSet::single('\u{E000}'),
+            CharSet::ignoring_case('k'),
+            CharSet::parse_class("a-z0-9-"),
+            CharSet::any(),
+            CharSet::single(':').complement(),
+        ];
+        let pieces: Vec<Pieces> = sets.iter().map(|s| vec![Piece::One(s.clone())]).collect();
+        let alphabet = Alphabet::for_patterns(&pieces);
+        for set in &sets {
+            let mut cells = Vec::new();
+            push_accepted(&mut cells, &alphabet, set);
+            let expected: Vec<bool> = (0..alphabet.len())
+                .map(|symbol| set.contains(alphabet.rep(symbol) as u32))
+                .collect();
+            assert_eq!(cells, expected, "{set:?}");
+        }
+    }
+
+    #[test]
     fn intersection_witnesses_match_the_product() {
         let languages = [
             dfa(&["repo:*:ref:*", "repo:*"]),
@@ -1710,6 +1844,31 @@ mod tests {
                 assert_eq!(a.is_subset_of(b), a.minus(b).is_empty());
             }
         }
+    }
+
+    #[test]
+    fn char_sets_compare_by_ranges_however_stored() {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        let hash = |set: &CharSet| BuildHasherDefault::<QuickHasher>::default().hash_one(set);
+        // Four ranges (stored on the heap), built from a class and from single characters.
+        let class = CharSet::parse_class("a-z0-9._-");
+        let chars = CharSet::of(('a'..='z').chain('0'..='9').chain(['.', '_', '-']));
+        assert_eq!(class, chars);
+        assert_eq!(hash(&class), hash(&chars));
+        assert_eq!(class.ranges().len(), 4);
+        assert_eq!(class.complement().complement(), class);
+        for c in ['a', 'q', '0', '.', '_', '-'] {
+            assert!(class.contains(c as u32) && !class.complement().contains(c as u32));
+        }
+        assert!(!class.contains('A' as u32) && !class.contains('/' as u32));
+        // In place: one character, a case pair, and a case-folding character with three forms.
+        assert_eq!(CharSet::of(['x', 'x']), CharSet::single('x'));
+        assert_eq!(CharSet::ignoring_case('a'), CharSet::of(['A', 'a']));
+        assert_eq!(CharSet::ignoring_case('a').ranges(), &[(65, 65), (97, 97)]);
+        let sharp = CharSet::ignoring_case('ß');
+        assert!(sharp.contains('ß' as u32) && sharp.contains('S' as u32));
+        assert_eq!(CharSet::any().complement().ranges(), &[]);
+        assert_eq!(CharSet::any().complement().complement(), CharSet::any());
     }
 
     #[test]

@@ -284,8 +284,11 @@ pub struct Edge {
 pub fn analyze(inventory: &Inventory) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut entry_roles: BTreeMap<usize, (String, Option<Witness>)> = BTreeMap::new();
-    for (i, role) in inventory.roles.iter().enumerate() {
-        let mut own = lint(&role.trust, &inventory.options_for(role));
+    // Each role's own lint is independent of the others: run them on every core, in order.
+    let linted = crate::parallel::map_ordered(&inventory.roles, |role| {
+        lint(&role.trust, &inventory.options_for(role))
+    });
+    for (i, mut own) in linted.into_iter().enumerate() {
         // A unique id that still belongs to someone in the inventory is not dangling.
         own.retain(|f| {
             f.id != "TP032"

@@ -4,8 +4,9 @@
 //! A trust policy is compiled into languages (`compile`: principal, action and every condition key
 //! become automata over one alphabet) and sets of requests (`symbolic`: finite unions of cubes).
 //! The linter (`lint`, rules in `rules/`) reads findings from them; `who_can_assume` enumerates
-//! the admitted set; `diff` subtracts two of them; `inventory` joins many roles. Every witness is
-//! replayed through `rolegate_policy::evaluate_policy`, the evaluator STS itself uses.
+//! the admitted set; `diff` subtracts two of them; `inventory` joins many roles; `parallel`
+//! (`lint_all`) lints many policies on every core. Every witness is replayed through
+//! `rolegate_policy::evaluate_policy`, the evaluator STS itself uses.
 
 pub mod admitted;
 pub mod automata;
@@ -16,6 +17,7 @@ pub mod inventory;
 pub mod issuers;
 pub mod lint;
 pub mod model;
+pub mod parallel;
 pub mod report;
 pub mod rules;
 pub mod symbolic;
@@ -27,4 +29,5 @@ pub use finding::{Finding, Severity};
 pub use inventory::{Inventory, InventoryError};
 pub use lint::{LintOptions, lint};
 pub use model::{LoadError, TrustPolicy};
+pub use parallel::lint_all;
 pub use witness::Witness;

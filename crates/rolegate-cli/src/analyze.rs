@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use rolegate_analyzer::parallel::map_ordered;
 use rolegate_analyzer::{Inventory, LintOptions, Severity, TrustPolicy, report};
 
 use crate::endpoint;
@@ -140,9 +141,15 @@ pub fn lint(args: LintArgs) -> ExitCode {
         Ok(None) => {}
         Err(e) => return input_error(&e),
     }
-    for file in &args.files {
-        match load(file) {
-            Ok(policy) => findings.extend(rolegate_analyzer::lint(&policy, &options)),
+    // Read, parse and lint on every core (`lint_all`'s ordered map, one file at a time so no
+    // more than a few parsed policies are held at once); findings keep the files' order and the
+    // first unreadable file in argument order is the one reported.
+    let linted = map_ordered(&args.files, |file| {
+        load(file).map(|policy| rolegate_analyzer::lint(&policy, &options))
+    });
+    for result in linted {
+        match result {
+            Ok(own) => findings.extend(own),
             Err(e) => return input_error(&e),
         }
     }

@@ -22,4 +22,4 @@ pub use policy_document::encode_policy_document;
 pub use query::{MAX_BODY_BYTES, QueryMap, QueryRequest};
 pub use service::{AWS_FAULT_NAMESPACE, Service};
 pub use validate::{IntRule, StringRule, Tag, Validator, lower_camel};
-pub use xml::{ToXml, XmlError, XmlResponse, XmlWriter, format_timestamp};
+pub use xml::{ToXml, XmlError, XmlResponse, XmlWriter, format_timestamp, push_timestamp};

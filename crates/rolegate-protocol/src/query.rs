@@ -18,6 +18,7 @@
 //!   empty body above that.
 
 use std::collections::BTreeMap;
+use std::ops::Bound;
 
 use crate::error::ProtocolError;
 use crate::validate::lower_camel;
@@ -50,9 +51,10 @@ impl QueryRequest {
         let mut params = BTreeMap::new();
         let pairs = form_urlencoded::parse(body).chain(form_urlencoded::parse(query.as_bytes()));
         for (name, value) in pairs {
-            params
-                .entry(name.into_owned())
-                .or_insert_with(|| value.into_owned());
+            // Check before allocating: a repeated name keeps its first value.
+            if !params.contains_key(name.as_ref()) {
+                params.insert(name.into_owned(), value.into_owned());
+            }
         }
         Ok(QueryRequest {
             params: QueryMap {
@@ -173,13 +175,20 @@ impl QueryMap {
         }
     }
 
-    fn keys_under<'a>(&'a self, name: &str) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
-        let prefix = format!("{name}.");
-        let skip = prefix.len();
+    /// Parameters named `name.…`, as (the part after `name.`, value). Allocates nothing: the
+    /// scan starts at `name` in key order and stops at the first key not starting with it.
+    fn keys_under<'a, 'n>(
+        &'a self,
+        name: &'n str,
+    ) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a, 'n> {
         self.params
-            .range(prefix.clone()..)
-            .take_while(move |(key, _)| key.starts_with(&prefix))
-            .filter_map(move |(key, value)| key.get(skip..).map(|rest| (rest, value.as_str())))
+            .range::<str, _>((Bound::Included(name), Bound::Unbounded))
+            .take_while(move |(key, _)| key.starts_with(name))
+            .filter_map(move |(key, value)| {
+                key.get(name.len()..)
+                    .and_then(|rest| rest.strip_prefix('.'))
+                    .map(|rest| (rest, value.as_str()))
+            })
     }
 
     /// Members of list `name` wrapped in `member` (the Query default: `Name.member.N`), keyed by
@@ -187,8 +196,11 @@ impl QueryMap {
     /// scalar member or `.Field…` for a structure member.
     fn members<'a>(&'a self, name: &str, member: &str) -> BTreeMap<u32, Vec<(&'a str, &'a str)>> {
         let mut members: BTreeMap<u32, Vec<(&str, &str)>> = BTreeMap::new();
-        let list_prefix = format!("{name}.{member}");
-        for (rest, value) in self.keys_under(&list_prefix) {
+        let entries = self.keys_under(name).filter_map(|(rest, value)| {
+            let rest = rest.strip_prefix(member)?.strip_prefix('.')?;
+            Some((rest, value))
+        });
+        for (rest, value) in entries {
             let (index, tail) = match rest.find('.') {
                 Some(dot) => rest.split_at(dot),
                 None => (rest, ""),
@@ -204,8 +216,12 @@ impl QueryMap {
     /// The structure members of list `name` (`Name.{member}.N.Field`), in index order, each as a
     /// map of its fields scoped for error paths (`policyArns.1.member.arn`).
     pub fn list(&self, name: &str, member: &str) -> Vec<QueryMap> {
+        let members = self.members(name, member);
+        if members.is_empty() {
+            return Vec::new();
+        }
         let list_path = self.field_path(name);
-        self.members(name, member)
+        members
             .into_values()
             .enumerate()
             .map(|(position, fields)| QueryMap {

@@ -184,11 +184,17 @@ impl Validator {
 
     /// Checks `value` at `path` against a string rule: pattern, then length.
     pub fn string(&mut self, path: &str, value: &str, rule: &StringRule) {
+        self.string_at(|| path.to_owned(), value, rule);
+    }
+
+    /// [`Validator::string`] with the path computed only when a clause needs it (the common,
+    /// valid case then allocates nothing).
+    fn string_at(&mut self, path: impl Fn() -> String, value: &str, rule: &StringRule) {
         if let Some(pattern) = rule.pattern.filter(|p| !p.matches(value)) {
             let c = clause(
                 self.service,
                 Some(value),
-                path,
+                &path(),
                 &pattern_constraint(pattern),
             );
             self.clauses.push(c);
@@ -198,27 +204,38 @@ impl Validator {
             let c = clause(
                 self.service,
                 Some(value),
-                path,
+                &path(),
                 &min_length_constraint(rule.min),
             );
             self.clauses.push(c);
         } else if let Some(max) = rule.max.filter(|&max| length > max) {
-            let c = clause(self.service, Some(value), path, &max_length_constraint(max));
+            let c = clause(
+                self.service,
+                Some(value),
+                &path(),
+                &max_length_constraint(max),
+            );
             self.clauses.push(c);
         }
     }
 
     /// Checks an integer against a range.
     pub fn integer(&mut self, path: &str, value: i64, rule: &IntRule) {
-        let shown = value.to_string();
+        self.integer_at(|| path.to_owned(), value, rule);
+    }
+
+    /// [`Validator::integer`] with the path computed only when a clause needs it.
+    fn integer_at(&mut self, path: impl Fn() -> String, value: i64, rule: &IntRule) {
         if let Some(min) = rule.min.filter(|&min| value < min) {
             let constraint = format!("Member must have value greater than or equal to {min}");
+            let shown = value.to_string();
             self.clauses
-                .push(clause(self.service, Some(&shown), path, &constraint));
+                .push(clause(self.service, Some(&shown), &path(), &constraint));
         } else if let Some(max) = rule.max.filter(|&max| value > max) {
             let constraint = format!("Member must have value less than or equal to {max}");
+            let shown = value.to_string();
             self.clauses
-                .push(clause(self.service, Some(&shown), path, &constraint));
+                .push(clause(self.service, Some(&shown), &path(), &constraint));
         }
     }
 
@@ -244,11 +261,23 @@ impl Validator {
         min: usize,
         max: Option<usize>,
     ) {
+        self.list_size_at(|| path.to_owned(), shown, len, min, max);
+    }
+
+    /// [`Validator::list_size`] with the path computed only when a clause needs it.
+    fn list_size_at(
+        &mut self,
+        path: impl Fn() -> String,
+        shown: Option<&str>,
+        len: usize,
+        min: usize,
+        max: Option<usize>,
+    ) {
         if len < min {
-            let c = clause(self.service, shown, path, &min_length_constraint(min));
+            let c = clause(self.service, shown, &path(), &min_length_constraint(min));
             self.clauses.push(c);
         } else if let Some(max) = max.filter(|&max| len > max) {
-            let c = clause(self.service, shown, path, &max_length_constraint(max));
+            let c = clause(self.service, shown, &path(), &max_length_constraint(max));
             self.clauses.push(c);
         }
     }
@@ -261,14 +290,13 @@ impl Validator {
         name: &str,
         rule: &StringRule,
     ) -> Option<&'a str> {
-        let path = params.field_path(name);
         match params.get(name) {
             Some(value) => {
-                self.string(&path, value, rule);
+                self.string_at(|| params.field_path(name), value, rule);
                 Some(value)
             }
             None => {
-                self.null(&path);
+                self.null(&params.field_path(name));
                 None
             }
         }
@@ -282,7 +310,7 @@ impl Validator {
         rule: &StringRule,
     ) -> Option<&'a str> {
         let value = params.get(name)?;
-        self.string(&params.field_path(name), value, rule);
+        self.string_at(|| params.field_path(name), value, rule);
         Some(value)
     }
 
@@ -296,7 +324,7 @@ impl Validator {
     ) -> Result<Option<i32>, ProtocolError> {
         let value = params.optional_i32(name)?;
         if let Some(value) = value {
-            self.integer(&params.field_path(name), i64::from(value), rule);
+            self.integer_at(|| params.field_path(name), i64::from(value), rule);
         }
         Ok(value)
     }
@@ -325,6 +353,10 @@ impl Validator {
         member: &StringRule,
     ) -> Vec<String> {
         let values = params.string_list(name);
+        if values.is_empty() {
+            // An absent list breaks nothing (the minimum size is 0): skip the formatting.
+            return values;
+        }
         let path = params.field_path(name);
         let shown = format!("[{}]", values.join(", "));
         self.list_size(&path, Some(&shown), values.len(), 0, max_items);
@@ -361,7 +393,13 @@ impl Validator {
         value: &StringRule,
     ) -> Vec<Tag> {
         let members = params.list(name, "member");
-        self.list_size(&params.field_path(name), None, members.len(), 0, max_items);
+        self.list_size_at(
+            || params.field_path(name),
+            None,
+            members.len(),
+            0,
+            max_items,
+        );
         members
             .iter()
             .filter_map(|member| {

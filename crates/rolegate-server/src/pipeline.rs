@@ -21,12 +21,12 @@ use crate::respond;
 use crate::state::AppState;
 
 /// Handles one API request.
-pub async fn handle(state: &AppState, incoming: Incoming) -> Response<Body> {
+pub async fn handle(state: &AppState, incoming: Incoming<'_>) -> Response<Body> {
     let request_id = uuid::Uuid::new_v4().to_string();
     let now = OffsetDateTime::now_utc() + state.clock_offset;
 
     // Receive: decode the form body and query string.
-    let query = match QueryRequest::parse(&incoming.body, &incoming.query) {
+    let query = match QueryRequest::parse(incoming.body, incoming.query) {
         Ok(query) => query,
         Err(e) => {
             return respond::failure(&e.to_aws_error(Service::Sts), Service::Sts, &request_id);
@@ -41,7 +41,7 @@ pub async fn handle(state: &AppState, incoming: Incoming) -> Response<Body> {
         action: query.action().unwrap_or_default(),
         region: &state.region,
         source_ip: &incoming.source_ip,
-        user_agent: &incoming.user_agent,
+        user_agent: incoming.user_agent,
         caller: None,
         parameters,
         response_elements: None,
@@ -50,12 +50,7 @@ pub async fn handle(state: &AppState, incoming: Incoming) -> Response<Body> {
     };
 
     // Authenticate: SigV4 → the caller.
-    let headers: Vec<(&str, &str)> = incoming
-        .headers
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
-    let http = incoming.sigv4_request(&headers);
+    let http = incoming.sigv4_request();
     let Authenticated {
         caller,
         service,

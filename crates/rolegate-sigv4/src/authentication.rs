@@ -32,6 +32,19 @@ pub struct CredentialScope {
     pub terminator: String,
 }
 
+impl CredentialScope {
+    /// Appends `date/region/service/terminator` (the Display form) without going through `fmt`.
+    pub(crate) fn push_to(&self, out: &mut String) {
+        out.push_str(&self.date);
+        out.push('/');
+        out.push_str(&self.region);
+        out.push('/');
+        out.push_str(&self.service);
+        out.push('/');
+        out.push_str(&self.terminator);
+    }
+}
+
 impl std::fmt::Display for CredentialScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
@@ -81,13 +94,13 @@ pub fn parse(request: &HttpRequest<'_>) -> Result<Authentication, SigV4Error> {
     }
 }
 
-/// The raw claims before the date and credential are interpreted.
-struct Claims {
-    credential: String,
-    signed_headers: String,
-    signature: String,
-    date: String,
-    security_token: Option<String>,
+/// The raw claims before the date and credential are interpreted, borrowed from the request.
+struct Claims<'a> {
+    credential: Cow<'a, str>,
+    signed_headers: Cow<'a, str>,
+    signature: Cow<'a, str>,
+    date: Cow<'a, str>,
+    security_token: Option<Cow<'a, str>>,
     presigned: bool,
     expires_seconds: Option<u32>,
 }
@@ -148,13 +161,13 @@ fn from_header(request: &HttpRequest<'_>, header: &str) -> Result<Authentication
     };
 
     interpret(Claims {
-        credential: credential.to_owned(),
-        signed_headers: signed_headers.to_owned(),
-        signature: signature.to_owned(),
-        date: date.trim().to_owned(),
+        credential: Cow::Borrowed(credential),
+        signed_headers: Cow::Borrowed(signed_headers),
+        signature: Cow::Borrowed(signature),
+        date: Cow::Borrowed(date.trim()),
         security_token: request
             .header("x-amz-security-token")
-            .map(|t| t.trim().to_owned()),
+            .map(|t| Cow::Borrowed(t.trim())),
         presigned: false,
         expires_seconds: None,
     })
@@ -196,26 +209,30 @@ fn from_query(query: &QueryParameters<'_>, algorithm: &str) -> Result<Authentica
         .transpose()?;
 
     interpret(Claims {
-        credential: credential.into_owned(),
-        signed_headers: signed_headers.into_owned(),
-        signature: signature.into_owned(),
-        date: date.into_owned(),
-        security_token: query.first("X-Amz-Security-Token").map(Cow::into_owned),
+        credential,
+        signed_headers,
+        signature,
+        date,
+        security_token: query.first("X-Amz-Security-Token"),
         presigned: true,
         expires_seconds,
     })
 }
 
 /// Host check, date and credential: the checks shared by both forms.
-fn interpret(claims: Claims) -> Result<Authentication, SigV4Error> {
+fn interpret(claims: Claims<'_>) -> Result<Authentication, SigV4Error> {
     let mut signed_headers: Vec<String> = claims
         .signed_headers
         .split(';')
-        .map(|name| name.trim().to_ascii_lowercase())
+        .map(str::trim)
         .filter(|name| !name.is_empty())
+        .map(str::to_ascii_lowercase)
         .collect();
-    signed_headers.sort();
-    signed_headers.dedup();
+    // Clients send them sorted and distinct already; sort only when they are not.
+    if !signed_headers.is_sorted_by(|a, b| a < b) {
+        signed_headers.sort();
+        signed_headers.dedup();
+    }
     if !signed_headers
         .iter()
         .any(|h| h == "host" || h == ":authority")
@@ -225,29 +242,36 @@ fn interpret(claims: Claims) -> Result<Authentication, SigV4Error> {
 
     let request_time = parse_iso8601(&claims.date).ok_or_else(|| {
         incomplete(IncompleteSignature::MalformedDate {
-            value: claims.date.clone(),
+            value: claims.date.clone().into_owned(),
         })
     })?;
 
-    let parts: Vec<&str> = claims.credential.split('/').collect();
-    let [access_key_id, date, region, service, terminator] = parts.as_slice() else {
+    let mut parts = claims.credential.split('/');
+    let (Some(access_key_id), Some(date), Some(region), Some(service), Some(terminator), None) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
         return Err(incomplete(IncompleteSignature::MalformedCredential {
-            credential: claims.credential.clone(),
+            credential: claims.credential.clone().into_owned(),
         }));
     };
 
     Ok(Authentication {
-        access_key_id: (*access_key_id).to_owned(),
-        security_token: claims.security_token,
+        access_key_id: access_key_id.to_owned(),
+        security_token: claims.security_token.map(Cow::into_owned),
         scope: CredentialScope {
-            date: (*date).to_owned(),
-            region: (*region).to_owned(),
-            service: (*service).to_owned(),
-            terminator: (*terminator).to_owned(),
+            date: date.to_owned(),
+            region: region.to_owned(),
+            service: service.to_owned(),
+            terminator: terminator.to_owned(),
         },
         request_time,
         signed_headers,
-        signature: claims.signature,
+        signature: claims.signature.into_owned(),
         presigned: claims.presigned,
         expires_seconds: claims.expires_seconds,
     })

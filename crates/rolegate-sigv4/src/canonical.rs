@@ -6,7 +6,7 @@ use aws_lc_rs::digest;
 
 use crate::authentication::{ALGORITHM, Authentication};
 use crate::request::HttpRequest;
-use crate::timestamp::Basic;
+use crate::timestamp::push_basic;
 use crate::uri_encoding::{decode_lenient, encode, encode_into};
 
 /// The payload hash S3 allows instead of hashing the body.
@@ -19,12 +19,20 @@ pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 /// otherwise the SHA-256 of the body.
 pub fn canonical_request(request: &HttpRequest<'_>, auth: &Authentication) -> String {
     let payload_hash = match request.header("x-amz-content-sha256") {
-        Some(claimed) => claimed.trim().to_owned(),
-        None if auth.presigned && is_s3(&auth.scope.service) => UNSIGNED_PAYLOAD.to_owned(),
-        None => sha256_hex(request.body),
+        Some(claimed) => PayloadHash::Text(claimed.trim()),
+        None if auth.presigned && is_s3(&auth.scope.service) => PayloadHash::Text(UNSIGNED_PAYLOAD),
+        None => PayloadHash::Sha256Of(request.body),
     };
     let query = canonical_query(request.query, None, auth.presigned);
-    build(request, auth, &query, &payload_hash)
+    build(request, auth, &query, payload_hash)
+}
+
+/// The last line of a canonical request: a given text, or the hash of some bytes (hex-encoded
+/// straight into the canonical request).
+#[derive(Clone, Copy)]
+enum PayloadHash<'a> {
+    Text(&'a str),
+    Sha256Of(&'a [u8]),
 }
 
 /// The canonical request in the form of AWS's test case `post-x-www-form-urlencoded-parameters`:
@@ -49,14 +57,14 @@ pub fn canonical_request_with_form_body_as_query(
     }
     let body = std::str::from_utf8(request.body).ok()?;
     let query = canonical_query(request.query, Some(body), auth.presigned);
-    Some(build(request, auth, &query, &sha256_hex(b"")))
+    Some(build(request, auth, &query, PayloadHash::Sha256Of(b"")))
 }
 
 fn build(
     request: &HttpRequest<'_>,
     auth: &Authentication,
     canonical_query: &str,
-    payload_hash: &str,
+    payload_hash: PayloadHash<'_>,
 ) -> String {
     let mut out = String::with_capacity(256 + request.query.len() + request.path.len());
     out.push_str(request.method);
@@ -84,28 +92,56 @@ fn build(
         out.push_str(name);
     }
     out.push('\n');
-    out.push_str(payload_hash);
+    match payload_hash {
+        PayloadHash::Text(text) => out.push_str(text),
+        PayloadHash::Sha256Of(bytes) => push_sha256_hex(&mut out, bytes),
+    }
     out
 }
 
 /// The string to sign for `canonical_request` under the claims in `auth`.
 pub fn string_to_sign(auth: &Authentication, canonical_request: &str) -> String {
-    format!(
-        "{ALGORITHM}\n{}\n{}\n{}",
-        Basic(auth.request_time),
-        auth.scope,
-        sha256_hex(canonical_request.as_bytes())
-    )
+    // `AWS4-HMAC-SHA256\n` 17, time 16, scope ~40, hash 64, newlines: one allocation.
+    let mut out = String::with_capacity(
+        ALGORITHM.len()
+            + 16
+            + auth.scope.date.len()
+            + auth.scope.region.len()
+            + auth.scope.service.len()
+            + auth.scope.terminator.len()
+            + 64
+            + 6,
+    );
+    out.push_str(ALGORITHM);
+    out.push('\n');
+    push_basic(&mut out, auth.request_time);
+    out.push('\n');
+    auth.scope.push_to(&mut out);
+    out.push('\n');
+    push_sha256_hex(&mut out, canonical_request.as_bytes());
+    out
 }
 
 /// Lower-case hex of the SHA-256 of `data`.
 pub(crate) fn sha256_hex(data: &[u8]) -> String {
-    hex_lower(digest::digest(&digest::SHA256, data).as_ref())
+    let mut out = String::with_capacity(64);
+    push_sha256_hex(&mut out, data);
+    out
+}
+
+/// Appends the lower-case hex of the SHA-256 of `data`.
+fn push_sha256_hex(out: &mut String, data: &[u8]) {
+    push_hex_lower(out, digest::digest(&digest::SHA256, data).as_ref());
 }
 
 pub(crate) fn hex_lower(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
+    push_hex_lower(&mut out, bytes);
+    out
+}
+
+fn push_hex_lower(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     for &byte in bytes {
         for nibble in [byte >> 4, byte & 0x0f] {
             if let Some(&digit) = DIGITS.get(usize::from(nibble)) {
@@ -113,7 +149,6 @@ pub(crate) fn hex_lower(bytes: &[u8]) -> String {
             }
         }
     }
-    out
 }
 
 fn is_s3(service: &str) -> bool {

@@ -2,7 +2,9 @@
 //! them: one key serves every request of an access key for a day, region and service, so a
 //! busy server derives it once instead of on every request.
 
+use std::borrow::Borrow;
 use std::collections::{HashMap, VecDeque};
+use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
 
 use aws_lc_rs::{digest, hmac};
@@ -51,9 +53,71 @@ pub struct SigningKeyCache {
 
 #[derive(Default)]
 struct CacheInner {
-    entries: HashMap<String, CacheEntry>,
-    order: VecDeque<String>,
+    entries: HashMap<OwnedCacheKey, CacheEntry>,
+    order: VecDeque<OwnedCacheKey>,
 }
+
+/// What a cached key is for: (access key id, date, region, service). The terminator is not
+/// part of it: the key is always derived with `aws4_request`.
+trait CacheKey {
+    fn parts(&self) -> [&str; 4];
+}
+
+/// A stored cache key.
+#[derive(Clone)]
+struct OwnedCacheKey([String; 4]);
+
+/// A cache key borrowed from the request, so a lookup allocates nothing.
+struct BorrowedCacheKey<'a>([&'a str; 4]);
+
+impl CacheKey for OwnedCacheKey {
+    fn parts(&self) -> [&str; 4] {
+        let [a, b, c, d] = &self.0;
+        [a, b, c, d]
+    }
+}
+
+impl CacheKey for BorrowedCacheKey<'_> {
+    fn parts(&self) -> [&str; 4] {
+        self.0
+    }
+}
+
+// Owned and borrowed keys hash and compare through `parts`, so the map (keyed by owned keys)
+// can be searched with a borrowed one.
+impl<'a> Borrow<dyn CacheKey + 'a> for OwnedCacheKey {
+    fn borrow(&self) -> &(dyn CacheKey + 'a) {
+        self
+    }
+}
+
+impl Hash for dyn CacheKey + '_ {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.parts().hash(state);
+    }
+}
+
+impl PartialEq for dyn CacheKey + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn CacheKey + '_ {}
+
+impl Hash for OwnedCacheKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (self as &dyn CacheKey).hash(state);
+    }
+}
+
+impl PartialEq for OwnedCacheKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for OwnedCacheKey {}
 
 struct CacheEntry {
     secret_fingerprint: [u8; 32],
@@ -86,12 +150,9 @@ impl SigningKeyCache {
         secret_access_key: &str,
         scope: &CredentialScope,
     ) -> SigningKey {
-        let cache_key = format!(
-            "{access_key_id}\n{}\n{}\n{}",
-            scope.date, scope.region, scope.service
-        );
+        let lookup = BorrowedCacheKey([access_key_id, &scope.date, &scope.region, &scope.service]);
         let fingerprint = fingerprint(secret_access_key);
-        if let Some(entry) = self.lock().entries.get(&cache_key)
+        if let Some(entry) = self.lock().entries.get(&lookup as &dyn CacheKey)
             && bool::from(subtle::ConstantTimeEq::ct_eq(
                 &entry.secret_fingerprint[..],
                 &fingerprint[..],
@@ -102,6 +163,7 @@ impl SigningKeyCache {
 
         // Derive outside the lock: four HMACs are short, but other threads need not wait.
         let key = SigningKey::derive(secret_access_key, scope);
+        let cache_key = OwnedCacheKey(lookup.0.map(str::to_owned));
         let mut inner = self.lock();
         let entry = CacheEntry {
             secret_fingerprint: fingerprint,
@@ -201,6 +263,25 @@ mod tests {
         assert_eq!(cache.len(), 1);
         let fresh = SigningKey::derive("secret-2", &s);
         assert_eq!(other.sign("x").as_ref(), fresh.sign("x").as_ref());
+        // Key parts are compared separately: moving text between parts is another key.
+        let shifted = CredentialScope {
+            date: "20150830us".into(),
+            region: "-east-1".into(),
+            ..s.clone()
+        };
+        let moved = cache.get_or_derive("AKID", "secret-2", &shifted);
+        assert_eq!(cache.len(), 2);
+        assert_eq!(
+            moved.sign("x").as_ref(),
+            SigningKey::derive("secret-2", &shifted).sign("x").as_ref()
+        );
+        assert_eq!(
+            cache
+                .get_or_derive("AKID", "secret-2", &s)
+                .sign("x")
+                .as_ref(),
+            fresh.sign("x").as_ref()
+        );
     }
 
     #[test]
@@ -211,7 +292,8 @@ mod tests {
         }
         assert_eq!(cache.len(), 2);
         let inner = cache.lock();
-        assert!(!inner.entries.keys().any(|k| k.contains("20150830")));
+        assert!(!inner.entries.keys().any(|k| k.parts()[1] == "20150830"));
+        assert!(inner.entries.keys().any(|k| k.parts()[1] == "20150901"));
         assert_eq!(inner.order.len(), 2);
     }
 

@@ -8,7 +8,7 @@ use time::{Date, Duration, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
 /// Parses `YYYYMMDDTHHMMSSZ` or `YYYY-MM-DDTHH:MM:SSZ` (UTC only).
 pub(crate) fn parse_iso8601(value: &str) -> Option<OffsetDateTime> {
-    let digits: Vec<u8> = match value.len() {
+    let digits: [u8; 14] = match value.len() {
         16 => basic_digits(value.as_bytes())?,
         20 => extended_digits(value.as_bytes())?,
         _ => return None,
@@ -30,19 +30,34 @@ pub(crate) fn parse_iso8601(value: &str) -> Option<OffsetDateTime> {
 }
 
 /// The 14 digits of `YYYYMMDDTHHMMSSZ`, if the separators are right.
-fn basic_digits(bytes: &[u8]) -> Option<Vec<u8>> {
+fn basic_digits(bytes: &[u8]) -> Option<[u8; 14]> {
     match bytes {
-        [date @ .., b'T', _, _, _, _, _, _, b'Z'] if date.len() == 8 => {
-            let mut digits = date.to_vec();
-            digits.extend_from_slice(bytes.get(9..15)?);
-            Some(digits)
-        }
+        [
+            y1,
+            y2,
+            y3,
+            y4,
+            m1,
+            m2,
+            d1,
+            d2,
+            b'T',
+            h1,
+            h2,
+            n1,
+            n2,
+            s1,
+            s2,
+            b'Z',
+        ] => Some([
+            *y1, *y2, *y3, *y4, *m1, *m2, *d1, *d2, *h1, *h2, *n1, *n2, *s1, *s2,
+        ]),
         _ => None,
     }
 }
 
 /// The 14 digits of `YYYY-MM-DDTHH:MM:SSZ`, if the separators are right.
-fn extended_digits(bytes: &[u8]) -> Option<Vec<u8>> {
+fn extended_digits(bytes: &[u8]) -> Option<[u8; 14]> {
     match bytes {
         [
             y1,
@@ -65,10 +80,48 @@ fn extended_digits(bytes: &[u8]) -> Option<Vec<u8>> {
             s1,
             s2,
             b'Z',
-        ] => Some(vec![
+        ] => Some([
             *y1, *y2, *y3, *y4, *m1, *m2, *d1, *d2, *h1, *h2, *n1, *n2, *s1, *s2,
         ]),
         _ => None,
+    }
+}
+
+/// The ASCII digits of `t` in UTC as `YYYYMMDD` and `HHMMSS`, or `None` for a year outside
+/// 0..=9999 (which `{:04}` would print differently; only error messages can meet one).
+fn basic_digits_of(t: OffsetDateTime) -> Option<([u8; 8], [u8; 6])> {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    let year = u16::try_from(t.year()).ok().filter(|y| *y <= 9999)?;
+    let two = |n: u8| [b'0' + n / 10 % 10, b'0' + n % 10];
+    let [y1, y2] = two(u8::try_from(year / 100).ok()?);
+    let [y3, y4] = two(u8::try_from(year % 100).ok()?);
+    let [m1, m2] = two(u8::from(t.month()));
+    let [d1, d2] = two(t.day());
+    let [h1, h2] = two(t.hour());
+    let [n1, n2] = two(t.minute());
+    let [s1, s2] = two(t.second());
+    Some(([y1, y2, y3, y4, m1, m2, d1, d2], [h1, h2, n1, n2, s1, s2]))
+}
+
+/// Appends `YYYYMMDDTHHMMSSZ` (the string to sign's form) without going through `fmt`.
+pub(crate) fn push_basic(out: &mut String, t: OffsetDateTime) {
+    match basic_digits_of(t) {
+        Some((date, time)) => {
+            out.push_str(std::str::from_utf8(&date).unwrap_or_default());
+            out.push('T');
+            out.push_str(std::str::from_utf8(&time).unwrap_or_default());
+            out.push('Z');
+        }
+        None => out.push_str(&Basic(t).to_string()),
+    }
+}
+
+/// Whether `date` is `t`'s UTC date as `YYYYMMDD` (the credential-scope check), without
+/// formatting a string.
+pub(crate) fn is_scope_date(date: &str, t: OffsetDateTime) -> bool {
+    match basic_digits_of(t) {
+        Some((digits, _)) => date.as_bytes() == digits,
+        None => date == ScopeDate(t).to_string(),
     }
 }
 
@@ -147,6 +200,42 @@ mod tests {
             "２015083T123600Z",
         ] {
             assert_eq!(parse_iso8601(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn fast_basic_and_scope_date_match_display() {
+        let edges = [
+            datetime!(0000-01-01 00:00:00 UTC),
+            datetime!(0009-09-09 09:09:09 UTC),
+            datetime!(0999-12-31 23:59:59.999 UTC),
+            datetime!(2015-08-30 12:36:00 UTC),
+            datetime!(2015-08-30 14:36:00 +02:00),
+            datetime!(2015-08-31 00:30:00 +01:00),
+            datetime!(9999-12-31 23:59:59 UTC),
+            OffsetDateTime::from_unix_timestamp(-62_167_219_201).unwrap(),
+            OffsetDateTime::from_unix_timestamp(-377_705_116_800).unwrap(),
+        ];
+        for t in edges {
+            let mut out = String::from(">");
+            push_basic(&mut out, t);
+            assert_eq!(out, format!(">{}", Basic(t)), "{t}");
+            let date = ScopeDate(t).to_string();
+            assert!(is_scope_date(&date, t), "{t}");
+            assert!(!is_scope_date(&date[1..], t), "{t}");
+            assert!(!is_scope_date("20150829", t), "{t}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_basic_matches_display(seconds in -377_704_944_000i64..=253_402_128_000, offset in -86_399i32..=86_399) {
+            let offset = time::UtcOffset::from_whole_seconds(offset).unwrap();
+            let t = OffsetDateTime::from_unix_timestamp(seconds).unwrap().to_offset(offset);
+            let mut out = String::new();
+            push_basic(&mut out, t);
+            proptest::prop_assert_eq!(out, Basic(t).to_string());
+            proptest::prop_assert!(is_scope_date(&ScopeDate(t).to_string(), t));
         }
     }
 

@@ -13,7 +13,7 @@ use crate::canonical::{
 use crate::error::{ScopeProblem, SigV4Error};
 use crate::request::HttpRequest;
 use crate::signing_key::{SigningKey, SigningKeyCache};
-use crate::timestamp::{Basic, ScopeDate};
+use crate::timestamp::{Basic, ScopeDate, is_scope_date};
 
 /// AWS's allowed clock skew between a request's time and the server's, both ways.
 pub const DEFAULT_CLOCK_SKEW: Duration = Duration::minutes(15);
@@ -123,11 +123,10 @@ fn check_scope(auth: &Authentication, options: &VerifyOptions<'_>) -> Result<(),
             found: scope.terminator.clone(),
         });
     }
-    let expected_date = ScopeDate(auth.request_time).to_string();
-    if scope.date != expected_date {
+    if !is_scope_date(&scope.date, auth.request_time) {
         problems.push(ScopeProblem::Date {
             found: scope.date.clone(),
-            expected: expected_date,
+            expected: ScopeDate(auth.request_time).to_string(),
             request_time: Basic(auth.request_time).to_string(),
         });
     }

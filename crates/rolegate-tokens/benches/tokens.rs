@@ -1,13 +1,14 @@
 //! Cost of sealing and opening one session token with realistic claims (role session with an
-//! inline session policy, one managed policy ARN, tags, source identity, MFA).
+//! inline session policy, one managed policy ARN, tags, source identity, MFA), and of minting
+//! the temporary key id and secret that go with it.
 
 // A bench is a test harness: a failure should abort it loudly.
 #![allow(clippy::unwrap_used)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use rolegate_tokens::{
-    KeyRing, MfaContext, SessionClaims, SessionPrincipal, new_secret_access_key,
-    new_temporary_access_key_id,
+    KeyRing, MfaContext, SessionClaims, SessionPrincipal, TemporaryCredentials,
+    new_secret_access_key, new_temporary_access_key_id,
 };
 use std::hint::black_box;
 
@@ -59,5 +60,40 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+/// What one `AssumeRole` mints: a temporary key id and secret, then the sealed token.
+fn bench_mint(c: &mut Criterion) {
+    let ring = KeyRing::generate(0).unwrap();
+    let mut claims = claims();
+    c.bench_function("new_ids_and_secret", |b| {
+        b.iter(|| {
+            (
+                new_temporary_access_key_id(black_box("123456789012")).unwrap(),
+                new_secret_access_key().unwrap(),
+            )
+        })
+    });
+    c.bench_function("mint_and_seal", |b| {
+        b.iter(|| {
+            claims.access_key_id = new_temporary_access_key_id(black_box("123456789012")).unwrap();
+            claims.secret_access_key = new_secret_access_key().unwrap();
+            ring.seal(black_box(&claims)).unwrap()
+        })
+    });
+    c.bench_function("temporary_credentials", |b| {
+        b.iter(|| TemporaryCredentials::generate(black_box("123456789012")).unwrap())
+    });
+    c.bench_function("mint_and_seal_one_draw", |b| {
+        b.iter(|| {
+            let (access_key_id, secret_access_key, nonce) =
+                TemporaryCredentials::generate(black_box("123456789012"))
+                    .unwrap()
+                    .into_parts();
+            claims.access_key_id = access_key_id;
+            claims.secret_access_key = secret_access_key;
+            ring.seal_with_nonce(black_box(&claims), nonce).unwrap()
+        })
+    });
+}
+
+criterion_group!(benches, bench, bench_mint);
 criterion_main!(benches);

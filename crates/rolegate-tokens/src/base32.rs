@@ -5,6 +5,12 @@ const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 /// Encodes `bytes` without padding.
 pub(crate) fn encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(5) * 8);
+    encode_into(bytes, &mut out);
+    out
+}
+
+/// Appends the encoding of `bytes` (without padding) to `out`.
+pub(crate) fn encode_into(bytes: &[u8], out: &mut String) {
     let mut buffer: u32 = 0;
     let mut bits = 0u32;
     for &byte in bytes {
@@ -19,10 +25,10 @@ pub(crate) fn encode(bytes: &[u8]) -> String {
     if bits > 0 {
         out.push(symbol(buffer << (5 - bits)));
     }
-    out
 }
 
-fn symbol(value: u32) -> char {
+/// The character for the low 5 bits of `value`.
+pub(crate) fn symbol(value: u32) -> char {
     ALPHABET
         .get((value & 31) as usize)
         .map_or('A', |&b| char::from(b))

@@ -11,6 +11,7 @@
 //! the same 16 plus one random character.
 
 use base64::Engine;
+use zeroize::Zeroizing;
 
 use crate::base32;
 use crate::error::TokenError;
@@ -98,7 +99,7 @@ impl IdPrefix {
 
 const ACCOUNT_MAX: u64 = 999_999_999_999;
 
-fn parse_account(account_id: &str) -> Result<u64, TokenError> {
+pub(crate) fn parse_account(account_id: &str) -> Result<u64, TokenError> {
     if account_id.len() != 12 || !account_id.bytes().all(|b| b.is_ascii_digit()) {
         return Err(TokenError::InvalidAccountId(account_id.to_owned()));
     }
@@ -107,27 +108,39 @@ fn parse_account(account_id: &str) -> Result<u64, TokenError> {
         .map_err(|_| TokenError::InvalidAccountId(account_id.to_owned()))
 }
 
-fn random_bytes<const N: usize>() -> Result<[u8; N], TokenError> {
-    let mut bytes = [0u8; N];
-    aws_lc_rs::rand::fill(&mut bytes)?;
-    Ok(bytes)
+/// Random bytes an identifier takes: 39 bits for the body, 5 more for the 21st character.
+pub(crate) const ID_RANDOM_LEN: usize = 6;
+/// Random bytes a secret access key takes.
+pub(crate) const SECRET_RANDOM_LEN: usize = 30;
+
+/// The identifier of kind `prefix` for `account` (already checked to be 12 digits) built from
+/// `random`.
+pub(crate) fn unique_id_from(
+    prefix: IdPrefix,
+    account: u64,
+    random: &[u8; ID_RANDOM_LEN],
+) -> String {
+    let [r0, r1, r2, r3, r4, r5] = *random;
+    // Bits, high to low: 1 | account (40) | random (39).
+    let high: u64 = (1 << 47) | (account << 7) | u64::from(r0 & 0x7F);
+    let [_, _, h0, h1, h2, h3, h4, h5] = high.to_be_bytes();
+    let body = [h0, h1, h2, h3, h4, h5, r1, r2, r3, r4];
+    let mut id = String::with_capacity(prefix.id_len());
+    id.push_str(prefix.as_str());
+    base32::encode_into(&body, &mut id);
+    if prefix.id_len() == 21 {
+        // The top five bits of the last random byte.
+        id.push(base32::symbol(u32::from(r5 >> 3)));
+    }
+    id
 }
 
 /// A new identifier of kind `prefix` that encodes `account_id`.
 pub fn new_unique_id(prefix: IdPrefix, account_id: &str) -> Result<String, TokenError> {
     let account = parse_account(account_id)?;
-    let random: [u8; 11] = random_bytes()?;
-    let [r0, r1, r2, r3, r4, r5, ..] = random;
-    // Bits, high to low: 1 | account (40) | random (39).
-    let high: u64 = (1 << 47) | (account << 7) | u64::from(r0 & 0x7F);
-    let mut body = [0u8; 10];
-    body[..6].copy_from_slice(&high.to_be_bytes()[2..]);
-    body[6..].copy_from_slice(&[r1, r2, r3, r4]);
-    let mut id = format!("{}{}", prefix.as_str(), base32::encode(&body));
-    if prefix.id_len() == 21 {
-        id.push_str(&base32::encode(&[r5])[..1]);
-    }
-    Ok(id)
+    let mut random = [0u8; ID_RANDOM_LEN];
+    aws_lc_rs::rand::fill(&mut random)?;
+    Ok(unique_id_from(prefix, account, &random))
 }
 
 /// A new long-term access key id (`AKIA…`, 20 characters) for `account_id`.
@@ -169,10 +182,15 @@ pub fn account_of_access_key(id: &str) -> Option<String> {
 
 /// A new secret access key: 30 random bytes in standard base64, 40 characters.
 pub fn new_secret_access_key() -> Result<SecretAccessKey, TokenError> {
-    let mut bytes: [u8; 30] = random_bytes()?;
-    let secret = base64::engine::general_purpose::STANDARD.encode(bytes);
-    zeroize::Zeroize::zeroize(&mut bytes);
-    Ok(SecretAccessKey::new(secret))
+    let mut bytes = Zeroizing::new([0u8; SECRET_RANDOM_LEN]);
+    aws_lc_rs::rand::fill(bytes.as_mut())?;
+    Ok(secret_from(&bytes))
+}
+
+/// The secret access key spelled by `random`. `encode` sizes the string exactly and writes
+/// into it directly, so no other copy of the secret text is left behind.
+pub(crate) fn secret_from(random: &[u8; SECRET_RANDOM_LEN]) -> SecretAccessKey {
+    SecretAccessKey::new(base64::engine::general_purpose::STANDARD.encode(random))
 }
 
 #[cfg(test)]
@@ -232,6 +250,47 @@ mod tests {
         assert_ne!(
             new_access_key_id("123456789012").unwrap(),
             new_access_key_id("123456789012").unwrap()
+        );
+    }
+
+    /// `unique_id_from` spells ids exactly as the first implementation did (which formatted the
+    /// body and the 21st character through separate base32 strings).
+    #[test]
+    fn ids_are_spelled_as_before() {
+        fn reference(prefix: IdPrefix, account: u64, r: [u8; 6]) -> String {
+            let high: u64 = (1 << 47) | (account << 7) | u64::from(r[0] & 0x7F);
+            let mut body = [0u8; 10];
+            body[..6].copy_from_slice(&high.to_be_bytes()[2..]);
+            body[6..].copy_from_slice(&r[1..5]);
+            let mut id = format!("{}{}", prefix.as_str(), base32::encode(&body));
+            if prefix.id_len() == 21 {
+                id.push_str(&base32::encode(&[r[5]])[..1]);
+            }
+            id
+        }
+        let mut random = [0u8; ID_RANDOM_LEN];
+        for round in 0..200u32 {
+            aws_lc_rs::rand::fill(&mut random).unwrap();
+            if round == 0 {
+                random = [0xFF; ID_RANDOM_LEN];
+            }
+            for prefix in IdPrefix::ALL {
+                for account in [0, 123_456_789_012, ACCOUNT_MAX] {
+                    assert_eq!(
+                        unique_id_from(prefix, account, &random),
+                        reference(prefix, account, random)
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn secret_from_is_base64_of_its_bytes() {
+        let bytes = [0xA5u8; SECRET_RANDOM_LEN];
+        assert_eq!(
+            secret_from(&bytes).expose(),
+            base64::engine::general_purpose::STANDARD.encode(bytes)
         );
     }
 

@@ -9,7 +9,7 @@
 //! File layout (big-endian): `"RGKR" | 1u8 | at-rest key (32) | count u16 |` then per key,
 //! current first: `id u32 | created_at i64 | retired_at i64 (i64::MIN: current) | key (32)`.
 
-use aws_lc_rs::aead::{AES_256_GCM, RandomizedNonceKey};
+use aws_lc_rs::aead::{AES_256_GCM, LessSafeKey, RandomizedNonceKey, UnboundKey};
 use zeroize::Zeroizing;
 
 use crate::error::TokenError;
@@ -32,7 +32,10 @@ pub struct SessionKey {
     created_at: i64,
     retired_at: Option<i64>,
     material: Zeroizing<[u8; KEY_LEN]>,
-    aead: RandomizedNonceKey,
+    /// Expanded once, here; sealing supplies its own random nonce (drawn together with the
+    /// session's other randomness, see [`crate::TemporaryCredentials`]), hence not a
+    /// `RandomizedNonceKey`, which would pay for a separate random draw per seal.
+    aead: LessSafeKey,
 }
 
 impl SessionKey {
@@ -42,7 +45,7 @@ impl SessionKey {
         retired_at: Option<i64>,
         material: Zeroizing<[u8; KEY_LEN]>,
     ) -> Result<SessionKey, TokenError> {
-        let aead = RandomizedNonceKey::new(&AES_256_GCM, material.as_ref())?;
+        let aead = LessSafeKey::new(UnboundKey::new(&AES_256_GCM, material.as_ref())?);
         Ok(SessionKey {
             id,
             created_at,
@@ -67,7 +70,7 @@ impl SessionKey {
         self.retired_at
     }
 
-    pub(crate) fn aead(&self) -> &RandomizedNonceKey {
+    pub(crate) fn aead(&self) -> &LessSafeKey {
         &self.aead
     }
 }

@@ -12,6 +12,7 @@ mod keyring;
 pub mod mfa;
 mod secret;
 pub mod secret_box;
+mod temporary;
 pub mod token;
 
 pub use claims::{MfaContext, SessionClaims, SessionPrincipal};
@@ -23,3 +24,5 @@ pub use ids::{
 pub use keyring::{AtRestKey, KeyRing, SessionKey};
 pub use secret::SecretAccessKey;
 pub use secret_box::{decrypt_at_rest, encrypt_at_rest};
+pub use temporary::TemporaryCredentials;
+pub use token::TokenNonce;

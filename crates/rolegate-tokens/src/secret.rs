@@ -17,6 +17,11 @@ impl SecretAccessKey {
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// The secret as a plain `String` (no longer wiped on drop), without copying it.
+    pub fn into_exposed(mut self) -> String {
+        std::mem::take(&mut self.0)
+    }
 }
 
 impl std::fmt::Debug for SecretAccessKey {

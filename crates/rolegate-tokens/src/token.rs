@@ -22,6 +22,37 @@ const TAG_LEN: usize = 16;
 /// Longest token text `open` looks at (bounds the allocation for hostile input).
 pub const MAX_TOKEN_CHARS: usize = 64 * 1024;
 
+/// A fresh random AES-GCM nonce for sealing exactly one token: built only from the CSPRNG
+/// (here or by [`crate::TemporaryCredentials`]), and neither `Clone` nor `Copy`, so sealing,
+/// which takes it by value, cannot use it twice.
+pub struct TokenNonce([u8; NONCE_LEN]);
+
+impl TokenNonce {
+    /// A nonce drawn on its own.
+    pub fn generate() -> Result<TokenNonce, TokenError> {
+        let mut nonce = [0u8; NONCE_LEN];
+        aws_lc_rs::rand::fill(&mut nonce)?;
+        Ok(TokenNonce(nonce))
+    }
+
+    /// Only for bytes just drawn from the CSPRNG and used for nothing else.
+    pub(crate) fn from_random(random: [u8; NONCE_LEN]) -> TokenNonce {
+        TokenNonce(random)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn bytes(&self) -> [u8; NONCE_LEN] {
+        self.0
+    }
+}
+
+impl std::fmt::Debug for TokenNonce {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TokenNonce")
+    }
+}
+
+/// The associated data: the header followed by the access key id.
 fn aad(header: &[u8], access_key_id: &str) -> Vec<u8> {
     let mut aad = Vec::with_capacity(header.len() + access_key_id.len());
     aad.extend_from_slice(header);
@@ -29,24 +60,72 @@ fn aad(header: &[u8], access_key_id: &str) -> Vec<u8> {
     aad
 }
 
+/// Serializes onto the end of a borrowed buffer (postcard's own `Vec` flavours take
+/// ownership, and would drop a half-written plaintext unwiped on error).
+struct Append<'a>(&'a mut Vec<u8>);
+
+impl postcard::ser_flavors::Flavor for Append<'_> {
+    type Output = ();
+
+    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+        self.0.extend_from_slice(data);
+        Ok(())
+    }
+
+    fn try_push(&mut self, data: u8) -> postcard::Result<()> {
+        self.0.push(data);
+        Ok(())
+    }
+
+    fn finalize(self) -> postcard::Result<()> {
+        Ok(())
+    }
+}
+
 impl KeyRing {
     /// Seals `claims` under the current key, bound to `claims.access_key_id`.
     pub fn seal(&self, claims: &SessionClaims) -> Result<String, TokenError> {
+        self.seal_with_nonce(claims, TokenNonce::generate()?)
+    }
+
+    /// [`KeyRing::seal`] with a nonce drawn beforehand (by [`crate::TemporaryCredentials`],
+    /// together with the session's key id and secret).
+    pub fn seal_with_nonce(
+        &self,
+        claims: &SessionClaims,
+        nonce: TokenNonce,
+    ) -> Result<String, TokenError> {
         let key = self.current();
-        let mut header = [0u8; HEADER_LEN];
-        header[0] = TOKEN_VERSION;
-        header[1..].copy_from_slice(&key.id().to_be_bytes());
-        let mut buffer = Zeroizing::new(
-            postcard::to_allocvec(claims).map_err(|e| TokenError::Encode(e.to_string()))?,
-        );
-        let aad = aad(&header, &claims.access_key_id);
-        let nonce = key
-            .aead()
-            .seal_in_place_append_tag(Aad::from(&aad), &mut *buffer)?;
-        let mut token = Vec::with_capacity(HEADER_LEN + NONCE_LEN + buffer.len());
-        token.extend_from_slice(&header);
-        token.extend_from_slice(nonce.as_ref());
-        token.extend_from_slice(&buffer);
+        let encode_error = |e: postcard::Error| TokenError::Encode(e.to_string());
+        let plain_len = postcard::experimental::serialized_size(claims).map_err(encode_error)?;
+        let sealed_len = HEADER_LEN + NONCE_LEN + plain_len;
+        // One exactly-sized buffer, `header | nonce | plaintext → ciphertext | tag`: the claims
+        // are encrypted where they were serialized, so no copy of the plaintext is ever left
+        // in freed memory (and it is wiped should sealing fail half-way).
+        let mut token = Zeroizing::new(Vec::with_capacity(sealed_len + TAG_LEN));
+        token.push(TOKEN_VERSION);
+        token.extend_from_slice(&key.id().to_be_bytes());
+        token.extend_from_slice(&nonce.0);
+        postcard::serialize_with_flavor::<_, _, ()>(claims, Append(&mut token))
+            .map_err(encode_error)?;
+        if token.len() != sealed_len {
+            return Err(TokenError::Encode("claims changed size".into()));
+        }
+        let (header_and_nonce, plain) = token
+            .split_at_mut_checked(HEADER_LEN + NONCE_LEN)
+            .ok_or(TokenError::Crypto)?;
+        let header = header_and_nonce
+            .get(..HEADER_LEN)
+            .ok_or(TokenError::Crypto)?;
+        let aad = aad(header, &claims.access_key_id);
+        let tag = key.aead().seal_in_place_separate_tag(
+            Nonce::assume_unique_for_key(nonce.0),
+            Aad::from(&aad),
+            plain,
+        )?;
+        token.extend_from_slice(tag.as_ref());
+        // Nothing secret is left in the buffer: no need to wipe it.
+        let token = std::mem::take(&mut *token);
         Ok(base64::engine::general_purpose::STANDARD.encode(token))
     }
 
@@ -60,15 +139,18 @@ impl KeyRing {
         if token.len() > MAX_TOKEN_CHARS {
             return Err(TokenError::InvalidToken);
         }
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(token)
-            .map_err(|_| TokenError::InvalidToken)?;
+        // Decrypted in place: the buffer holds the plaintext claims (and secret) afterwards.
+        let mut bytes = Zeroizing::new(
+            base64::engine::general_purpose::STANDARD
+                .decode(token)
+                .map_err(|_| TokenError::InvalidToken)?,
+        );
         if bytes.len() < HEADER_LEN + NONCE_LEN + TAG_LEN {
             return Err(TokenError::InvalidToken);
         }
-        let (header, rest) = bytes.split_at(HEADER_LEN);
-        let (nonce, sealed) = rest.split_at(NONCE_LEN);
-        let [version, id @ ..] = header else {
+        let (header, rest) = bytes.split_at_mut(HEADER_LEN);
+        let (nonce, sealed) = rest.split_at_mut(NONCE_LEN);
+        let [version, id @ ..] = &*header else {
             return Err(TokenError::InvalidToken);
         };
         let id: [u8; 4] = id.try_into().map_err(|_| TokenError::InvalidToken)?;
@@ -80,11 +162,10 @@ impl KeyRing {
             .ok_or(TokenError::InvalidToken)?;
         let nonce =
             Nonce::try_assume_unique_for_key(nonce).map_err(|_| TokenError::InvalidToken)?;
-        let mut buffer = Zeroizing::new(sealed.to_vec());
         let aad = aad(header, access_key_id);
         let plain = key
             .aead()
-            .open_in_place(nonce, Aad::from(&aad), &mut buffer)
+            .open_in_place(nonce, Aad::from(&aad), sealed)
             .map_err(|_| TokenError::InvalidToken)?;
         let (claims, trailing): (SessionClaims, _) =
             postcard::take_from_bytes(plain).map_err(|_| TokenError::InvalidToken)?;
@@ -106,6 +187,7 @@ mod tests {
     use super::*;
     use crate::claims::{MfaContext, SessionPrincipal};
     use crate::ids::{new_secret_access_key, new_temporary_access_key_id};
+    use crate::secret::SecretAccessKey;
     use proptest::prelude::*;
 
     pub(crate) fn claims(now: i64) -> SessionClaims {
@@ -218,6 +300,74 @@ mod tests {
         let token = ring.seal(&c).unwrap();
         let reloaded = KeyRing::from_bytes(&ring.to_bytes()).unwrap();
         assert_eq!(reloaded.open(&token, &c.access_key_id, 0).unwrap(), c);
+    }
+
+    /// A key ring and a token written by the first implementation of `seal` (before sealing
+    /// moved to one buffer and a pre-drawn nonce): tokens in existing data dirs keep opening.
+    const OLD_RING: &str = "UkdLUgEqDTNYTJqQpmWR7pc9U+dT8BB9qF8BlpGngXgYUvAL6gABZx/MagAAAABlU/EAgAAAAAAAAAAjFk9C+A4t0mc4tZe+lhSYZXx2oFMDxQZsGG3mfYcCKw==";
+    const OLD_TOKEN: &str = "AWcfzGoMLYyVW0wGtB68UZLishFwazuKshuV3hJpSrZcfL6CgmyXaihgHGdVBMsJ+tlpM0tNQLjG/YRJGF/pD+oR6m/2q1ZWmmBHX41ipi+lJZVAmnOae0JM9LaLfXUREIAW0iMtbQwqKLFO6fvVmw2I/YJC2CPhmIbMXz1Xfjp/t/8vJTgQonFt78kXO52FVOV1qs2LqwZTGzYksEyYh1dgScKApYgboGoR/UZGSe0tt4XvjSY+tTpr8W1NwOILXjz2AyZ5XjmvaLTwBNF0Vc0CgA0/7/7JdSUq4EhRZQIzlxxoxp6Q74l/KWkOn0iUB+mHql4tKcFXOnOm0vVXEUtnaP5uwzu5zl55LvZGZidCQQQgkQvfAAbKIkYf1s1/pbqZW1MKN2qhI+3ybAiF8k3U1v/2rergfftT2weFUwVcGK7WyEBnWwT2rhJ6pVacADGDCJOLM2+EXYYTYcRs5ebELnkV/C9rKaDq0Ah2m9kLei8RNlGL6jI/yYr3By1RJxZw3AdbHq/gAGhYf0K0XxOvc3nRAXZ2zAgz7HFB14q+0OoAto5YMD6ZaLJspEZ0Dg==";
+
+    #[test]
+    fn tokens_sealed_by_the_first_implementation_still_open() {
+        let ring = KeyRing::from_bytes(
+            &base64::engine::general_purpose::STANDARD
+                .decode(OLD_RING)
+                .unwrap(),
+        )
+        .unwrap();
+        let mut expected = claims(1_700_000_000);
+        expected.access_key_id = "ASIAQNZGKMZAE3ZP4XMQ".into();
+        expected.secret_access_key =
+            SecretAccessKey::new("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".into());
+        let opened = ring
+            .open(OLD_TOKEN, "ASIAQNZGKMZAE3ZP4XMQ", 1_700_000_000)
+            .unwrap();
+        assert_eq!(opened, expected);
+        assert_eq!(
+            ring.open(OLD_TOKEN, "ASIAQNZGKMZAE3ZP4XMA", 1_700_000_000),
+            Err(TokenError::InvalidToken)
+        );
+        // And the new code seals the same claims to the same layout: header, then a fresh
+        // nonce, then ciphertext of the same length.
+        let resealed = ring.seal(&expected).unwrap();
+        let old = base64::engine::general_purpose::STANDARD
+            .decode(OLD_TOKEN)
+            .unwrap();
+        let new = base64::engine::general_purpose::STANDARD
+            .decode(&resealed)
+            .unwrap();
+        assert_eq!(new.len(), old.len());
+        assert_eq!(new[..HEADER_LEN], old[..HEADER_LEN]);
+        assert_eq!(
+            ring.open(&resealed, &expected.access_key_id, 1_700_000_000)
+                .unwrap(),
+            expected
+        );
+    }
+
+    #[test]
+    fn seal_with_nonce_writes_that_nonce() {
+        let ring = KeyRing::generate(0).unwrap();
+        let c = claims(0);
+        let token = ring
+            .seal_with_nonce(&c, TokenNonce::from_random([7; NONCE_LEN]))
+            .unwrap();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(&token)
+            .unwrap();
+        assert_eq!(bytes[HEADER_LEN..HEADER_LEN + NONCE_LEN], [7; NONCE_LEN]);
+        assert_eq!(ring.open(&token, &c.access_key_id, 0).unwrap(), c);
+    }
+
+    #[test]
+    fn long_access_key_ids_bind_too() {
+        let ring = KeyRing::generate(0).unwrap();
+        let mut c = claims(0);
+        c.access_key_id = format!("ASIA{}", "A".repeat(64));
+        let token = ring.seal(&c).unwrap();
+        assert_eq!(ring.open(&token, &c.access_key_id, 0).unwrap(), c);
+        let shorter = &c.access_key_id[..c.access_key_id.len() - 1];
+        assert_eq!(ring.open(&token, shorter, 0), Err(TokenError::InvalidToken));
     }
 
     #[test]

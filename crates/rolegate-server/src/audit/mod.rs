@@ -5,6 +5,7 @@
 //! on disk; the writer appends in batches a few milliseconds apart, flushing each batch, and
 //! syncs on shutdown.
 
+use std::fmt::Write as _;
 use std::fs::OpenOptions;
 use std::io::{BufWriter, Write as _};
 use std::path::Path;
@@ -165,7 +166,7 @@ fn user_identity(caller: Option<&Caller>) -> UserIdentity<'_> {
 struct RequestParameters<'a>(&'a [(&'a str, &'a str)]);
 
 impl RequestParameters<'_> {
-    fn shown(&self) -> impl Iterator<Item = (String, &str)> {
+    fn shown(&self) -> impl Iterator<Item = (LowerFirst<'_>, &str)> {
         self.0
             .iter()
             .filter(|(name, _)| {
@@ -177,7 +178,7 @@ impl RequestParameters<'_> {
                 } else {
                     value
                 };
-                (lower_first(name), shown)
+                (LowerFirst(name), shown)
             })
     }
 }
@@ -224,7 +225,7 @@ struct Event<'a> {
     #[serde(rename = "requestID")]
     request_id: &'a str,
     #[serde(rename = "eventID")]
-    event_id: String,
+    event_id: &'a str,
     read_only: bool,
     event_type: &'static str,
     management_event: bool,
@@ -233,17 +234,29 @@ struct Event<'a> {
     authorization: Vec<Decision<'a>>,
 }
 
-/// `RoleArn` → `roleArn`, CloudTrail's spelling of request parameters.
-fn lower_first(name: &str) -> String {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
+/// `RoleArn` → `roleArn`, CloudTrail's spelling of request parameters; written straight into
+/// the event, without a string of its own.
+struct LowerFirst<'a>(&'a str);
+
+impl std::fmt::Display for LowerFirst<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut chars = self.0.chars();
+        for lower in chars.next().into_iter().flat_map(char::to_lowercase) {
+            f.write_char(lower)?;
+        }
+        f.write_str(chars.as_str())
+    }
+}
+
+impl Serialize for LowerFirst<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 
 /// The CloudTrail record for one call, as one JSON line.
 pub fn event(call: &Call<'_>) -> String {
+    let mut event_id = uuid::Uuid::encode_buffer();
     let parameters = RequestParameters(&call.parameters);
     let has_parameters = parameters.shown().next().is_some();
     let event = Event {
@@ -263,7 +276,9 @@ pub fn event(call: &Call<'_>) -> String {
         error_code: call.error.map(|e| e.code.as_ref()),
         error_message: call.error.and_then(|e| e.message.as_deref()),
         request_id: call.request_id,
-        event_id: uuid::Uuid::new_v4().to_string(),
+        event_id: uuid::Uuid::new_v4()
+            .hyphenated()
+            .encode_lower(&mut event_id),
         read_only: is_read_only(call.action),
         event_type: "AwsApiCall",
         management_event: true,

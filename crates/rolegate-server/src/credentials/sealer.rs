@@ -7,7 +7,7 @@ use std::path::Path;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use rolegate_tokens::{KeyRing, TokenError};
+use rolegate_tokens::{KeyRing, SessionClaims, TokenError, TokenNonce};
 
 use super::session::Session;
 
@@ -82,6 +82,15 @@ impl Sealer {
     /// Seals a session into its token.
     pub fn seal(&self, session: &Session) -> Result<String, TokenError> {
         self.ring.seal(&session.to_claims())
+    }
+
+    /// Seals claims with a nonce drawn beforehand (see [`rolegate_tokens::TemporaryCredentials`]).
+    pub fn seal_with_nonce(
+        &self,
+        claims: &SessionClaims,
+        nonce: TokenNonce,
+    ) -> Result<String, TokenError> {
+        self.ring.seal_with_nonce(claims, nonce)
     }
 
     /// Opens a token presented with `access_key_id` at `now` (Unix s).

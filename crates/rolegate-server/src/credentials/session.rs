@@ -52,37 +52,57 @@ pub struct Session {
     pub source_principal_arn: String,
 }
 
+// ARNs and ids are built with `[&str]::concat`, which sizes the string once (this runs for every
+// `AssumeRole` and `GetCallerIdentity`).
 impl Session {
     /// `arn:aws:sts::A:assumed-role/R/S` (no role path, as AWS does), the user ARN, or root.
     pub fn arn(&self) -> String {
         match self.kind {
-            SessionKind::AssumedRole => format!(
-                "arn:aws:sts::{}:assumed-role/{}/{}",
-                self.account_id,
+            SessionKind::AssumedRole => [
+                "arn:aws:sts::",
+                &self.account_id,
+                ":assumed-role/",
                 self.role_name.as_deref().unwrap_or_default(),
-                self.session_name.as_deref().unwrap_or_default()
-            ),
-            SessionKind::User => format!(
-                "arn:aws:iam::{}:user{}{}",
-                self.account_id,
+                "/",
+                self.session_name.as_deref().unwrap_or_default(),
+            ]
+            .concat(),
+            SessionKind::User => [
+                "arn:aws:iam::",
+                &self.account_id,
+                ":user",
                 self.path.as_deref().unwrap_or("/"),
-                self.user_name.as_deref().unwrap_or_default()
-            ),
-            SessionKind::Root => format!("arn:aws:iam::{}:root", self.account_id),
+                self.user_name.as_deref().unwrap_or_default(),
+            ]
+            .concat(),
+            SessionKind::Root => ["arn:aws:iam::", &self.account_id, ":root"].concat(),
         }
     }
 
     /// `AROA…:session`, `AIDA…`, or the account id: GetCallerIdentity's `UserId`.
     pub fn user_id(&self) -> String {
         match self.kind {
-            SessionKind::AssumedRole => format!(
-                "{}:{}",
+            SessionKind::AssumedRole => [
                 self.role_id.as_deref().unwrap_or_default(),
-                self.session_name.as_deref().unwrap_or_default()
-            ),
+                ":",
+                self.session_name.as_deref().unwrap_or_default(),
+            ]
+            .concat(),
             SessionKind::User => self.user_id.clone().unwrap_or_default(),
             SessionKind::Root => self.account_id.clone(),
         }
+    }
+
+    /// `arn:aws:iam::A:role/{path}{name}`, for role sessions.
+    fn role_arn(&self) -> String {
+        [
+            "arn:aws:iam::",
+            &self.account_id,
+            ":role",
+            self.path.as_deref().unwrap_or("/"),
+            self.role_name.as_deref().unwrap_or_default(),
+        ]
+        .concat()
     }
 }
 
@@ -99,16 +119,10 @@ fn path_and_name(arn: &str, kind: &str) -> Option<(String, String)> {
 }
 
 impl Session {
-    /// The claims sealed into the token.
-    pub fn to_claims(&self) -> SessionClaims {
-        let path = self.path.as_deref().unwrap_or("/");
-        let principal = match self.kind {
+    fn principal(&self) -> SessionPrincipal {
+        match self.kind {
             SessionKind::AssumedRole => SessionPrincipal::AssumedRole {
-                role_arn: format!(
-                    "arn:aws:iam::{}:role{path}{}",
-                    self.account_id,
-                    self.role_name.as_deref().unwrap_or_default()
-                ),
+                role_arn: self.role_arn(),
                 role_id: self.role_id.clone().unwrap_or_default(),
                 session_name: self.session_name.clone().unwrap_or_default(),
                 assumed_role_arn: self.arn(),
@@ -119,10 +133,14 @@ impl Session {
                 user_id: self.user_id.clone().unwrap_or_default(),
             },
             SessionKind::Root => SessionPrincipal::Root,
-        };
+        }
+    }
+
+    /// The claims sealed into the token.
+    pub fn to_claims(&self) -> SessionClaims {
         SessionClaims {
             account_id: self.account_id.clone(),
-            principal,
+            principal: self.principal(),
             access_key_id: self.access_key_id.clone(),
             secret_access_key: SecretAccessKey::new(self.secret_access_key.clone()),
             issued_at: self.issued_at,
@@ -138,6 +156,45 @@ impl Session {
             chain_depth: self.chain_depth,
             source_principal_arn: self.source_principal_arn.clone(),
         }
+    }
+
+    /// [`Session::to_claims`] with `secret_access_key` as the secret, moving this session's
+    /// strings and lists into the claims instead of copying them (minting owns the session
+    /// and only needs the claims while sealing); [`Session::restore`] moves them back.
+    pub(super) fn lend_claims(&mut self, secret_access_key: SecretAccessKey) -> SessionClaims {
+        use std::mem::take;
+        let principal = self.principal();
+        SessionClaims {
+            account_id: take(&mut self.account_id),
+            principal,
+            access_key_id: take(&mut self.access_key_id),
+            secret_access_key,
+            issued_at: self.issued_at,
+            expires_at: self.expires_at,
+            session_policy: self.session_policy.take(),
+            session_policy_arns: take(&mut self.session_policy_arns),
+            tags: take(&mut self.tags),
+            transitive_tag_keys: take(&mut self.transitive_tag_keys),
+            source_identity: self.source_identity.take(),
+            mfa: self
+                .mfa_authenticated_at
+                .map(|authenticated_at| MfaContext { authenticated_at }),
+            chain_depth: self.chain_depth,
+            source_principal_arn: take(&mut self.source_principal_arn),
+        }
+    }
+
+    /// Moves back what [`Session::lend_claims`] took; the claims' secret becomes the session's.
+    pub(super) fn restore(&mut self, claims: SessionClaims) {
+        self.account_id = claims.account_id;
+        self.access_key_id = claims.access_key_id;
+        self.secret_access_key = claims.secret_access_key.into_exposed();
+        self.session_policy = claims.session_policy;
+        self.session_policy_arns = claims.session_policy_arns;
+        self.tags = claims.tags;
+        self.transitive_tag_keys = claims.transitive_tag_keys;
+        self.source_identity = claims.source_identity;
+        self.source_principal_arn = claims.source_principal_arn;
     }
 
     /// The session a token's claims describe; `None` for principals this server does not issue.
@@ -193,12 +250,10 @@ impl Session {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn claims_round_trip() {
-        let session = Session {
+impl Session {
+    /// A chained role session with every optional part set (for tests here and in `mint`).
+    pub(super) fn example_role_session() -> Session {
+        Session {
             kind: SessionKind::AssumedRole,
             account_id: "111122223333".into(),
             access_key_id: "ASIAEXAMPLE".into(),
@@ -219,7 +274,30 @@ mod tests {
             mfa_authenticated_at: Some(1),
             chain_depth: 1,
             source_principal_arn: "arn:aws:iam::444455556666:user/vendor".into(),
-        };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user_session() -> Session {
+        Session {
+            kind: SessionKind::User,
+            path: Some("/ops/".into()),
+            role_name: None,
+            role_id: None,
+            session_name: None,
+            user_name: Some("alice".into()),
+            user_id: Some("AIDAEXAMPLE".into()),
+            ..Session::example_role_session()
+        }
+    }
+
+    #[test]
+    fn claims_round_trip() {
+        let session = Session::example_role_session();
         assert_eq!(
             Session::from_claims(session.to_claims()),
             Some(session.clone())
@@ -229,15 +307,90 @@ mod tests {
             "arn:aws:sts::111122223333:assumed-role/Deploy/s1"
         );
         let user = Session {
-            kind: SessionKind::User,
             path: Some("/".into()),
-            role_name: None,
-            role_id: None,
-            session_name: None,
-            user_name: Some("alice".into()),
-            user_id: Some("AIDAEXAMPLE".into()),
-            ..session
+            ..user_session()
         };
         assert_eq!(Session::from_claims(user.to_claims()), Some(user));
+    }
+
+    #[test]
+    fn arns_and_ids_are_spelled_as_aws_does() {
+        let role = Session::example_role_session();
+        assert_eq!(role.user_id(), "AROAEXAMPLE:s1");
+        let SessionPrincipal::AssumedRole {
+            role_arn,
+            role_id,
+            session_name,
+            assumed_role_arn,
+            identity_provider,
+        } = role.to_claims().principal
+        else {
+            panic!("not a role session")
+        };
+        assert_eq!(role_arn, "arn:aws:iam::111122223333:role/team/app/Deploy");
+        assert_eq!(role_id, "AROAEXAMPLE");
+        assert_eq!(session_name, "s1");
+        assert_eq!(
+            assumed_role_arn,
+            "arn:aws:sts::111122223333:assumed-role/Deploy/s1"
+        );
+        assert_eq!(identity_provider, None);
+        let no_path = Session {
+            path: None,
+            ..Session::example_role_session()
+        };
+        assert!(matches!(
+            no_path.to_claims().principal,
+            SessionPrincipal::AssumedRole { role_arn, .. }
+                if role_arn == "arn:aws:iam::111122223333:role/Deploy"
+        ));
+
+        let user = user_session();
+        assert_eq!(user.arn(), "arn:aws:iam::111122223333:user/ops/alice");
+        assert_eq!(user.user_id(), "AIDAEXAMPLE");
+        assert_eq!(
+            user.to_claims().principal,
+            SessionPrincipal::User {
+                user_arn: "arn:aws:iam::111122223333:user/ops/alice".into(),
+                user_id: "AIDAEXAMPLE".into(),
+            }
+        );
+
+        let root = Session {
+            kind: SessionKind::Root,
+            ..user_session()
+        };
+        assert_eq!(root.arn(), "arn:aws:iam::111122223333:root");
+        assert_eq!(root.user_id(), "111122223333");
+        assert_eq!(root.to_claims().principal, SessionPrincipal::Root);
+    }
+
+    /// Lending gives exactly `to_claims` (with the given secret) and restoring gives back
+    /// exactly the session, the secret included.
+    #[test]
+    fn lend_and_restore_are_exact() {
+        for original in [
+            Session::example_role_session(),
+            user_session(),
+            Session {
+                session_policy: None,
+                session_policy_arns: Vec::new(),
+                tags: Vec::new(),
+                transitive_tag_keys: Vec::new(),
+                source_identity: None,
+                mfa_authenticated_at: None,
+                ..Session::example_role_session()
+            },
+        ] {
+            let mut session = original.clone();
+            let claims = session.lend_claims(SecretAccessKey::new("new-secret".into()));
+            let expected = Session {
+                secret_access_key: "new-secret".into(),
+                ..original.clone()
+            };
+            assert_eq!(claims, expected.to_claims());
+            session.restore(claims);
+            assert_eq!(session, expected);
+        }
     }
 }

@@ -18,27 +18,28 @@ use tower_http::timeout::TimeoutLayer;
 use crate::pipeline;
 use crate::state::AppState;
 
-/// One request as the pipeline sees it.
+/// One request as the pipeline sees it, borrowed from axum's request parts.
 #[derive(Debug)]
-pub struct Incoming {
-    pub method: String,
-    pub path: String,
-    pub query: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Bytes,
+pub struct Incoming<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub query: &'a str,
+    /// The headers whose values are text (SigV4 signs no other kind).
+    pub headers: Vec<(&'a str, &'a str)>,
+    pub body: &'a [u8],
     pub source_ip: String,
-    pub user_agent: String,
+    pub user_agent: &'a str,
 }
 
-impl Incoming {
+impl Incoming<'_> {
     /// The sans-IO view SigV4 verification needs.
-    pub fn sigv4_request<'a>(&'a self, headers: &'a [(&'a str, &'a str)]) -> HttpRequest<'a> {
+    pub fn sigv4_request(&self) -> HttpRequest<'_> {
         HttpRequest {
-            method: &self.method,
-            path: &self.path,
-            query: &self.query,
-            headers,
-            body: &self.body,
+            method: self.method,
+            path: self.path,
+            query: self.query,
+            headers: &self.headers,
+            body: self.body,
         }
     }
 }
@@ -69,28 +70,20 @@ async fn api(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response<Body> {
-    let header_pairs: Vec<(String, String)> = headers
-        .iter()
-        .filter_map(|(name, value)| {
-            value
-                .to_str()
-                .ok()
-                .map(|v| (name.as_str().to_owned(), v.to_owned()))
-        })
-        .collect();
-    let user_agent = headers
-        .get(axum::http::header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
     let incoming = Incoming {
-        method: method.as_str().to_owned(),
-        path: uri.path().to_owned(),
-        query: uri.query().unwrap_or_default().to_owned(),
-        headers: header_pairs,
-        body,
+        method: method.as_str(),
+        path: uri.path(),
+        query: uri.query().unwrap_or_default(),
+        headers: headers
+            .iter()
+            .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
+            .collect(),
+        body: &body,
         source_ip: peer.ip().to_string(),
-        user_agent,
+        user_agent: headers
+            .get(axum::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default(),
     };
     pipeline::handle(&state, incoming).await
 }

@@ -5,7 +5,7 @@
 use std::fmt::Display;
 
 use axum::body::Body;
-use axum::http::{HeaderValue, Response, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, Response, StatusCode, header};
 use rolegate_protocol::{AwsError, Service};
 
 /// Logs an internal failure and returns the wire error that hides it.
@@ -14,13 +14,16 @@ pub fn internal(error: &dyn Display) -> AwsError {
     AwsError::internal_failure()
 }
 
+/// `x-amzn-RequestId` (header names are case-insensitive; HTTP/1.1 writes them lower-case).
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
+
 fn with_headers(status: StatusCode, body: String, request_id: &str) -> Response<Body> {
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml"));
     if let Ok(value) = HeaderValue::from_str(request_id) {
-        headers.insert("x-amzn-RequestId", value);
+        headers.insert(REQUEST_ID, value);
     }
     response
 }

@@ -905,24 +905,8 @@ impl Dfa {
         }
         // Over the common refinement of both alphabets; each operand reads a merged symbol as the
         // class containing it, looked up once per symbol (no table is rewritten).
-        let alphabet = if Arc::ptr_eq(&self.alphabet, &other.alphabet)
-            || self.alphabet.same(&other.alphabet)
-        {
-            Arc::clone(&self.alphabet)
-        } else {
-            Alphabet::merge(&self.alphabet, &other.alphabet)
-        };
+        let (alphabet, mine, theirs) = self.common_alphabet(other);
         let width = alphabet.len();
-        let mine: Vec<usize> = alphabet
-            .starts
-            .iter()
-            .map(|&c| self.alphabet.symbol_of(c))
-            .collect();
-        let theirs: Vec<usize> = alphabet
-            .starts
-            .iter()
-            .map(|&c| other.alphabet.symbol_of(c))
-            .collect();
         let other_states = other.states();
         // Pair (a, b) is slot a * |other| + b of a dense table: products stay small. The table is
         // a per-thread scratch buffer kept all-unset between products (only the slots a product
@@ -1026,13 +1010,9 @@ impl Dfa {
         .pruned()
     }
 
-    /// `self.intersect(other).witness()`, found by a search over pairs of states without building
-    /// the product: the same shortest, most readable string, since the witness depends only on the
-    /// language and the alphabet (the product's alphabet is used).
-    pub fn intersection_witness(&self, other: &Self) -> Option<String> {
-        if let Some(done) = self.trivial_product(other, &|a, b| a && b) {
-            return done.witness();
-        }
+    /// The alphabet two automata are read over together (their common refinement, or the
+    /// shared one), and for each of its symbols the class each operand reads it as.
+    fn common_alphabet(&self, other: &Self) -> (Arc<Alphabet>, Vec<usize>, Vec<usize>) {
         let alphabet = if Arc::ptr_eq(&self.alphabet, &other.alphabet)
             || self.alphabet.same(&other.alphabet)
         {
@@ -1040,16 +1020,25 @@ impl Dfa {
         } else {
             Alphabet::merge(&self.alphabet, &other.alphabet)
         };
-        let mine: Vec<usize> = alphabet
-            .starts
-            .iter()
-            .map(|&c| self.alphabet.symbol_of(c))
-            .collect();
-        let theirs: Vec<usize> = alphabet
-            .starts
-            .iter()
-            .map(|&c| other.alphabet.symbol_of(c))
-            .collect();
+        let classes = |dfa: &Self| -> Vec<usize> {
+            alphabet
+                .starts
+                .iter()
+                .map(|&c| dfa.alphabet.symbol_of(c))
+                .collect()
+        };
+        let (mine, theirs) = (classes(self), classes(other));
+        (alphabet, mine, theirs)
+    }
+
+    /// `self.intersect(other).witness()`, found by a search over pairs of states without building
+    /// the product: the same shortest, most readable string, since the witness depends only on the
+    /// language and the alphabet (the product's alphabet is used).
+    pub fn intersection_witness(&self, other: &Self) -> Option<String> {
+        if let Some(done) = self.trivial_product(other, &|a, b| a && b) {
+            return done.witness();
+        }
+        let (alphabet, mine, theirs) = self.common_alphabet(other);
         // Pairs from which nothing is accepted (when a side already knows its dead states) can
         // lead to no witness: skipping them changes no search order among the others.
         let dead = |dfa: &Self, s: usize| {

@@ -1,7 +1,6 @@
 //! Minting temporary credentials: a fresh `ASIA…` key id for the session's account, a random
 //! secret, and the session sealed into the token. The key id, the secret and the token's nonce
-//! come from one draw of the CSPRNG, and the session is lent to the claims being sealed rather
-//! than copied (this is on every `AssumeRole`).
+//! come from one draw of the CSPRNG (this is on every `AssumeRole`).
 
 use rolegate_tokens::{TemporaryCredentials, TokenError};
 use time::OffsetDateTime;
@@ -23,10 +22,8 @@ pub fn mint(sealer: &Sealer, mut session: Session) -> Result<(Minted, Session), 
     let (access_key_id, secret_access_key, nonce) =
         TemporaryCredentials::generate(&session.account_id)?.into_parts();
     session.access_key_id = access_key_id;
-    let claims = session.lend_claims(secret_access_key);
-    let sealed = sealer.seal_with_nonce(&claims, nonce);
-    session.restore(claims);
-    let session_token = sealed?;
+    session.secret_access_key = secret_access_key.into_exposed();
+    let session_token = sealer.seal_with_nonce(&session, nonce)?;
     let expiration =
         OffsetDateTime::from_unix_timestamp(session.expires_at).map_err(|_| TokenError::Crypto)?;
     Ok((

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use rolegate_tokens::{KeyRing, SessionClaims, TokenError, TokenNonce};
+use rolegate_tokens::{KeyRing, TokenError, TokenNonce};
 
 use super::session::Session;
 
@@ -84,13 +84,14 @@ impl Sealer {
         self.ring.seal(&session.to_claims())
     }
 
-    /// Seals claims with a nonce drawn beforehand (see [`rolegate_tokens::TemporaryCredentials`]).
+    /// [`Sealer::seal`] with a nonce drawn beforehand (see
+    /// [`rolegate_tokens::TemporaryCredentials`]).
     pub fn seal_with_nonce(
         &self,
-        claims: &SessionClaims,
+        session: &Session,
         nonce: TokenNonce,
     ) -> Result<String, TokenError> {
-        self.ring.seal_with_nonce(claims, nonce)
+        self.ring.seal_with_nonce(&session.to_claims(), nonce)
     }
 
     /// Opens a token presented with `access_key_id` at `now` (Unix s).

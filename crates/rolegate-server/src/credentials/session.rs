@@ -158,45 +158,6 @@ impl Session {
         }
     }
 
-    /// [`Session::to_claims`] with `secret_access_key` as the secret, moving this session's
-    /// strings and lists into the claims instead of copying them (minting owns the session
-    /// and only needs the claims while sealing); [`Session::restore`] moves them back.
-    pub(super) fn lend_claims(&mut self, secret_access_key: SecretAccessKey) -> SessionClaims {
-        use std::mem::take;
-        let principal = self.principal();
-        SessionClaims {
-            account_id: take(&mut self.account_id),
-            principal,
-            access_key_id: take(&mut self.access_key_id),
-            secret_access_key,
-            issued_at: self.issued_at,
-            expires_at: self.expires_at,
-            session_policy: self.session_policy.take(),
-            session_policy_arns: take(&mut self.session_policy_arns),
-            tags: take(&mut self.tags),
-            transitive_tag_keys: take(&mut self.transitive_tag_keys),
-            source_identity: self.source_identity.take(),
-            mfa: self
-                .mfa_authenticated_at
-                .map(|authenticated_at| MfaContext { authenticated_at }),
-            chain_depth: self.chain_depth,
-            source_principal_arn: take(&mut self.source_principal_arn),
-        }
-    }
-
-    /// Moves back what [`Session::lend_claims`] took; the claims' secret becomes the session's.
-    pub(super) fn restore(&mut self, claims: SessionClaims) {
-        self.account_id = claims.account_id;
-        self.access_key_id = claims.access_key_id;
-        self.secret_access_key = claims.secret_access_key.into_exposed();
-        self.session_policy = claims.session_policy;
-        self.session_policy_arns = claims.session_policy_arns;
-        self.tags = claims.tags;
-        self.transitive_tag_keys = claims.transitive_tag_keys;
-        self.source_identity = claims.source_identity;
-        self.source_principal_arn = claims.source_principal_arn;
-    }
-
     /// The session a token's claims describe; `None` for principals this server does not issue.
     pub fn from_claims(claims: SessionClaims) -> Option<Self> {
         let mut session = Session {
@@ -363,34 +324,5 @@ mod tests {
         assert_eq!(root.arn(), "arn:aws:iam::111122223333:root");
         assert_eq!(root.user_id(), "111122223333");
         assert_eq!(root.to_claims().principal, SessionPrincipal::Root);
-    }
-
-    /// Lending gives exactly `to_claims` (with the given secret) and restoring gives back
-    /// exactly the session, the secret included.
-    #[test]
-    fn lend_and_restore_are_exact() {
-        for original in [
-            Session::example_role_session(),
-            user_session(),
-            Session {
-                session_policy: None,
-                session_policy_arns: Vec::new(),
-                tags: Vec::new(),
-                transitive_tag_keys: Vec::new(),
-                source_identity: None,
-                mfa_authenticated_at: None,
-                ..Session::example_role_session()
-            },
-        ] {
-            let mut session = original.clone();
-            let claims = session.lend_claims(SecretAccessKey::new("new-secret".into()));
-            let expected = Session {
-                secret_access_key: "new-secret".into(),
-                ..original.clone()
-            };
-            assert_eq!(claims, expected.to_claims());
-            session.restore(claims);
-            assert_eq!(session, expected);
-        }
     }
 }

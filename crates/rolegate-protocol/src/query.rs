@@ -18,7 +18,6 @@
 //!   empty body above that.
 
 use std::collections::BTreeMap;
-use std::ops::Bound;
 
 use crate::error::ProtocolError;
 use crate::validate::lower_camel;
@@ -28,11 +27,143 @@ pub const MAX_BODY_BYTES: usize = 10_000_000;
 
 /// A flat, key-ordered map of Query parameters (first value per name), optionally scoped to
 /// one list member so that errors name nested fields as AWS does (`tags.1.member.key`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// Every decoded name and value lives in one string, so decoding a request costs two
+/// allocations however many parameters it has.
+#[derive(Debug, Clone, Default)]
 pub struct QueryMap {
-    params: BTreeMap<String, String>,
+    text: String,
+    /// (name, value) spans of `text`, sorted by name, one per name.
+    entries: Vec<(Span, Span)>,
     /// Error-path prefix of this map, e.g. `tags.1.member`; empty at the top level.
     path: String,
+}
+
+/// A byte range of [`QueryMap::text`], on character boundaries.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+impl Span {
+    fn of(self, text: &str) -> &str {
+        text.get(self.start..self.end).unwrap_or_default()
+    }
+}
+
+impl PartialEq for QueryMap {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for QueryMap {}
+
+/// Builds a [`QueryMap`]: parameters appended in arrival order, then sorted by name keeping
+/// each name's first value.
+struct Builder {
+    text: String,
+    entries: Vec<(Span, Span)>,
+    /// Percent-decoded bytes of the component being appended (reused).
+    scratch: Vec<u8>,
+}
+
+impl Builder {
+    fn with_capacity(bytes: usize) -> Self {
+        Builder {
+            text: String::with_capacity(bytes),
+            entries: Vec::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, name: &str, value: &str) {
+        let name = self.push_text(name);
+        let value = self.push_text(value);
+        self.entries.push((name, value));
+    }
+
+    fn push_text(&mut self, text: &str) -> Span {
+        let start = self.text.len();
+        self.text.push_str(text);
+        Span {
+            start,
+            end: self.text.len(),
+        }
+    }
+
+    /// Appends one form-encoded component decoded: `+` is a space, `%XX` a byte (a `%` not
+    /// followed by two hex digits stays literal), and the bytes are read as lossy UTF-8.
+    fn push_form_decoded(&mut self, raw: &[u8]) -> Span {
+        if !raw.iter().any(|&b| b == b'%' || b == b'+')
+            && let Ok(text) = std::str::from_utf8(raw)
+        {
+            return self.push_text(text);
+        }
+        self.scratch.clear();
+        let mut rest = raw;
+        while let Some((&byte, tail)) = rest.split_first() {
+            rest = tail;
+            match byte {
+                b'+' => self.scratch.push(b' '),
+                b'%' => match (
+                    rest.first().and_then(hex_value),
+                    rest.get(1).and_then(hex_value),
+                ) {
+                    (Some(high), Some(low)) => {
+                        self.scratch.push((high << 4) | low);
+                        rest = rest.get(2..).unwrap_or_default();
+                    }
+                    _ => self.scratch.push(b'%'),
+                },
+                other => self.scratch.push(other),
+            }
+        }
+        let start = self.text.len();
+        self.text.push_str(&String::from_utf8_lossy(&self.scratch));
+        Span {
+            start,
+            end: self.text.len(),
+        }
+    }
+
+    /// Appends every `name=value` pair of a form-encoded string (empty pieces skipped, a piece
+    /// without `=` has an empty value).
+    fn push_form(&mut self, form: &[u8]) {
+        for piece in form.split(|&b| b == b'&').filter(|piece| !piece.is_empty()) {
+            let (name, value) = match piece.iter().position(|&b| b == b'=') {
+                Some(equals) => (
+                    &piece[..equals],
+                    piece.get(equals + 1..).unwrap_or_default(),
+                ),
+                None => (piece, &[][..]),
+            };
+            let name = self.push_form_decoded(name);
+            let value = self.push_form_decoded(value);
+            self.entries.push((name, value));
+        }
+    }
+
+    fn finish(self, path: String) -> QueryMap {
+        let Builder {
+            text, mut entries, ..
+        } = self;
+        // Stable: among equal names the first-arrived stays first, and dedup keeps it.
+        entries.sort_by(|a, b| a.0.of(&text).cmp(b.0.of(&text)));
+        entries.dedup_by(|later, earlier| later.0.of(&text) == earlier.0.of(&text));
+        QueryMap {
+            text,
+            entries,
+            path,
+        }
+    }
+}
+
+fn hex_value(byte: &u8) -> Option<u8> {
+    char::from(*byte)
+        .to_digit(16)
+        .and_then(|d| u8::try_from(d).ok())
 }
 
 /// A decoded Query request: the parameters, with `Action` and `Version` among them.
@@ -48,19 +179,11 @@ impl QueryRequest {
         if body.len() > MAX_BODY_BYTES {
             return Err(ProtocolError::BodyTooLarge { len: body.len() });
         }
-        let mut params = BTreeMap::new();
-        let pairs = form_urlencoded::parse(body).chain(form_urlencoded::parse(query.as_bytes()));
-        for (name, value) in pairs {
-            // Check before allocating: a repeated name keeps its first value.
-            if !params.contains_key(name.as_ref()) {
-                params.insert(name.into_owned(), value.into_owned());
-            }
-        }
+        let mut builder = Builder::with_capacity(body.len() + query.len());
+        builder.push_form(body);
+        builder.push_form(query.as_bytes());
         Ok(QueryRequest {
-            params: QueryMap {
-                params,
-                path: String::new(),
-            },
+            params: builder.finish(String::new()),
         })
     }
 
@@ -100,27 +223,33 @@ pub(crate) fn parse_java_int(text: &str) -> Option<i32> {
 impl QueryMap {
     /// The first value of `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.params.get(name).map(String::as_str)
+        self.entries
+            .binary_search_by(|(key, _)| key.of(&self.text).cmp(name))
+            .ok()
+            .and_then(|index| self.entries.get(index))
+            .map(|(_, value)| value.of(&self.text))
     }
 
     /// Whether any parameter is named `name` or starts with `name.` (a list or structure).
     pub fn contains(&self, name: &str) -> bool {
-        self.params.contains_key(name) || self.keys_under(name).next().is_some()
+        self.get(name).is_some() || self.keys_under(name).next().is_some()
     }
 
     /// Number of distinct parameter names.
     pub fn len(&self) -> usize {
-        self.params.len()
+        self.entries.len()
     }
 
     /// Whether there are no parameters.
     pub fn is_empty(&self) -> bool {
-        self.params.is_empty()
+        self.entries.is_empty()
     }
 
     /// Every parameter, ordered by name.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.params.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+        self.entries
+            .iter()
+            .map(|(name, value)| (name.of(&self.text), value.of(&self.text)))
     }
 
     /// The error path of member `name` of this map: `roleArn`, `tags.1.member.key`.
@@ -181,13 +310,16 @@ impl QueryMap {
         &'a self,
         name: &'n str,
     ) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a, 'n> {
-        self.params
-            .range::<str, _>((Bound::Included(name), Bound::Unbounded))
+        let first = self
+            .entries
+            .partition_point(|(key, _)| key.of(&self.text) < name);
+        self.iter()
+            .skip(first)
             .take_while(move |(key, _)| key.starts_with(name))
             .filter_map(move |(key, value)| {
                 key.get(name.len()..)
                     .and_then(|rest| rest.strip_prefix('.'))
-                    .map(|rest| (rest, value.as_str()))
+                    .map(|rest| (rest, value))
             })
     }
 
@@ -224,15 +356,14 @@ impl QueryMap {
         members
             .into_values()
             .enumerate()
-            .map(|(position, fields)| QueryMap {
-                params: fields
-                    .into_iter()
-                    .filter_map(|(tail, value)| {
-                        tail.strip_prefix('.')
-                            .map(|f| (f.to_owned(), value.to_owned()))
-                    })
-                    .collect(),
-                path: format!("{list_path}.{}.{member}", position + 1),
+            .map(|(position, fields)| {
+                let mut builder = Builder::with_capacity(0);
+                for (tail, value) in fields {
+                    if let Some(field) = tail.strip_prefix('.') {
+                        builder.push(field, value);
+                    }
+                }
+                builder.finish(format!("{list_path}.{}.{member}", position + 1))
             })
             .collect()
     }
@@ -464,6 +595,26 @@ mod properties {
             v.required(&r, "RoleArn", &sts::ARN);
             let _ = v.tags(&r, "Tags", Some(sts::MAX_TAGS), &sts::TAG_KEY, &sts::TAG_VALUE);
             let _ = v.check();
+        }
+
+        /// The hand-written decoder reads any body and query string exactly as the
+        /// `form_urlencoded` crate does (first value per name, body before query).
+        #[test]
+        fn decodes_like_form_urlencoded(
+            body in proptest::collection::vec(prop_oneof![
+                Just(b'&'), Just(b'='), Just(b'%'), Just(b'+'), Just(b'a'), Just(b'B'), Just(b'4'),
+                Just(0xC3), Just(0xA9), Just(0xFF), any::<u8>()
+            ], 0..64),
+            query in "[a=&%+2Fé]{0,32}",
+        ) {
+            let mut expected = BTreeMap::new();
+            for (name, value) in form_urlencoded::parse(&body).chain(form_urlencoded::parse(query.as_bytes())) {
+                expected.entry(name.into_owned()).or_insert_with(|| value.into_owned());
+            }
+            let r = QueryRequest::parse(&body, &query).unwrap();
+            let got: Vec<(&str, &str)> = r.iter().collect();
+            let expected: Vec<(&str, &str)> = expected.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            prop_assert_eq!(got, expected);
         }
 
         /// Whatever a list's numbering, every member with a valid index comes back, in order.

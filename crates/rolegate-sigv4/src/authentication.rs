@@ -11,7 +11,7 @@ use crate::error::{
 };
 use crate::request::HttpRequest;
 use crate::timestamp::parse_iso8601;
-use crate::uri_encoding::{EscapeError, decode};
+use crate::uri_encoding::{EscapeError, check_escapes, decode_lenient};
 
 /// The only algorithm SigV4 (not SigV4a) signs with.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
@@ -302,12 +302,10 @@ fn incomplete(kind: IncompleteSignature) -> SigV4Error {
     SigV4Error::IncompleteSignature(kind)
 }
 
-/// One decoded query parameter: name and value bytes.
-type QueryPair<'a> = (Cow<'a, [u8]>, Cow<'a, [u8]>);
-
-/// The query string decoded once (form rules), checked for malformed escapes.
+/// The query string with its escapes checked and its names decoded; a value is decoded only
+/// when asked for, since most of a presigned request's parameters are not SigV4's.
 struct QueryParameters<'a> {
-    pairs: Vec<QueryPair<'a>>,
+    pairs: Vec<(Cow<'a, [u8]>, &'a str)>,
 }
 
 impl<'a> QueryParameters<'a> {
@@ -315,22 +313,27 @@ impl<'a> QueryParameters<'a> {
         let mut pairs = Vec::new();
         for piece in raw.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = piece.split_once('=').unwrap_or((piece, ""));
-            pairs.push((decode_query(key)?, decode_query(value)?));
+            check_query_escapes(key)?;
+            check_query_escapes(value)?;
+            pairs.push((decode_lenient(key, true), value));
         }
         Ok(Self { pairs })
     }
 
-    /// The first value of `name` (AWS uses the first of repeated query parameters).
-    fn first(&self, name: &str) -> Option<Cow<'_, str>> {
+    /// The first value of `name`, decoded (AWS uses the first of repeated query parameters).
+    fn first(&self, name: &str) -> Option<Cow<'a, str>> {
         self.pairs
             .iter()
             .find(|(key, _)| key.as_ref() == name.as_bytes())
-            .map(|(_, value)| String::from_utf8_lossy(value))
+            .map(|(_, value)| match decode_lenient(value, true) {
+                Cow::Borrowed(bytes) => String::from_utf8_lossy(bytes),
+                Cow::Owned(bytes) => Cow::Owned(String::from_utf8_lossy(&bytes).into_owned()),
+            })
     }
 }
 
-fn decode_query(text: &str) -> Result<Cow<'_, [u8]>, SigV4Error> {
-    decode(text, true).map_err(|error| {
+fn check_query_escapes(text: &str) -> Result<(), SigV4Error> {
+    check_escapes(text).map_err(|error| {
         SigV4Error::MalformedQueryString(match error {
             EscapeError::IncompleteTrailing => MalformedQueryString::IncompleteTrailingEscape,
             EscapeError::IllegalHex(pattern) => {

@@ -2,12 +2,14 @@
 //! client's claims (signed headers, scope, time), exactly as AWS's signing process defines them.
 //! Public so that a `SignatureDoesNotMatch` can be diagnosed and the AWS test suite compared.
 
+use std::borrow::Cow;
+
 use aws_lc_rs::digest;
 
 use crate::authentication::{ALGORITHM, Authentication};
 use crate::request::HttpRequest;
 use crate::timestamp::push_basic;
-use crate::uri_encoding::{decode_lenient, encode, encode_into};
+use crate::uri_encoding::{decode_lenient, encode, encode_into, is_unreserved};
 
 /// The payload hash S3 allows instead of hashing the body.
 pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
@@ -209,21 +211,21 @@ fn push_canonical_uri(out: &mut String, raw_path: &str, s3: bool) {
 /// name then value; `X-Amz-Signature` left out of a presigned request's. `form_body`, when given,
 /// adds its parameters (the legacy form of [`canonical_request_with_form_body_as_query`]).
 fn canonical_query(raw: &str, form_body: Option<&str>, presigned: bool) -> String {
-    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut pairs: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::new();
     for piece in raw
         .split('&')
         .chain(form_body.into_iter().flat_map(|body| body.split('&')))
         .filter(|p| !p.is_empty())
     {
         let (key, value) = piece.split_once('=').unwrap_or((piece, ""));
-        let key = decode_lenient(key, true);
-        if presigned && key.as_ref() == b"X-Amz-Signature" {
+        let key = canonical_component(key);
+        if presigned && key == "X-Amz-Signature" {
             continue;
         }
-        pairs.push((encode(&key), encode(&decode_lenient(value, true))));
+        pairs.push((key, canonical_component(value)));
     }
     pairs.sort_unstable();
-    let mut out = String::new();
+    let mut out = String::with_capacity(raw.len() + form_body.map_or(0, str::len));
     for (i, (key, value)) in pairs.iter().enumerate() {
         if i > 0 {
             out.push('&');
@@ -233,6 +235,46 @@ fn canonical_query(raw: &str, form_body: Option<&str>, presigned: bool) -> Strin
         out.push_str(value);
     }
     out
+}
+
+/// One query name or value decoded and encoded again. Clients send most of them encoded
+/// exactly as SigV4 encodes, and those are borrowed as they are.
+fn canonical_component(raw: &str) -> Cow<'_, str> {
+    if is_canonically_encoded(raw.as_bytes()) {
+        Cow::Borrowed(raw)
+    } else {
+        Cow::Owned(encode(&decode_lenient(raw, true)))
+    }
+}
+
+/// Whether decoding `raw` and encoding it again gives `raw` back: only unreserved bytes and
+/// upper-case `%XX` escapes of reserved ones.
+fn is_canonically_encoded(raw: &[u8]) -> bool {
+    let upper_hex = |digit: &u8| match digit {
+        b'0'..=b'9' => Some(digit - b'0'),
+        b'A'..=b'F' => Some(digit - b'A' + 10),
+        _ => None,
+    };
+    let mut rest = raw;
+    while let Some((&byte, tail)) = rest.split_first() {
+        rest = tail;
+        if byte != b'%' {
+            if !is_unreserved(byte) {
+                return false;
+            }
+            continue;
+        }
+        match (
+            rest.first().and_then(upper_hex),
+            rest.get(1).and_then(upper_hex),
+        ) {
+            (Some(high), Some(low)) if !is_unreserved((high << 4) | low) => {
+                rest = rest.get(2..).unwrap_or_default();
+            }
+            _ => return false,
+        }
+    }
+    true
 }
 
 #[cfg(test)]
@@ -301,6 +343,37 @@ mod tests {
             "X-Amz-Signature=ab"
         );
         assert_eq!(canonical_query("b=1", Some("a=2"), false), "a=2&b=1");
+    }
+
+    #[test]
+    fn canonically_encoded_components_are_borrowed() {
+        for raw in ["", "abc", "arn%3Aaws%3Aiam", "%E1%88%B4", "-._~"] {
+            assert!(
+                matches!(canonical_component(raw), Cow::Borrowed(_)),
+                "{raw:?}"
+            );
+        }
+        for (raw, canonical) in [
+            ("%41", "A"),
+            ("%3a", "%3A"),
+            ("a+b", "a%20b"),
+            ("a b", "a%20b"),
+            ("%", "%25"),
+            ("%4", "%254"),
+            ("%zz", "%25zz"),
+            ("/", "%2F"),
+        ] {
+            assert_eq!(canonical_component(raw), canonical, "{raw:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The borrowed fast path answers exactly what decoding and encoding again would.
+        #[test]
+        fn canonical_component_is_decode_then_encode(raw in "[a-zA-Z0-9%+ /~é._-]{0,24}") {
+            let canonical = canonical_component(&raw);
+            proptest::prop_assert_eq!(canonical.as_ref(), encode(&decode_lenient(&raw, true)));
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub(crate) enum EscapeError {
 }
 
 /// True for the bytes SigV4 never encodes.
-fn is_unreserved(byte: u8) -> bool {
+pub(crate) fn is_unreserved(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
 }
 
@@ -55,47 +55,34 @@ fn hex_value(byte: u8) -> Option<u8> {
     }
 }
 
-/// Decodes `%XX` escapes (and `+` as a space when `plus_as_space`), failing on a malformed escape.
-pub(crate) fn decode(input: &str, plus_as_space: bool) -> Result<Cow<'_, [u8]>, EscapeError> {
+/// The first malformed `%` escape of `input`, if any, in AWS's terms.
+pub(crate) fn check_escapes(input: &str) -> Result<(), EscapeError> {
+    let mut rest = input.as_bytes();
+    while let Some(percent) = rest.iter().position(|&b| b == b'%') {
+        rest = rest.get(percent + 1..).unwrap_or_default();
+        let (Some(&high), Some(&low)) = (rest.first(), rest.get(1)) else {
+            return Err(EscapeError::IncompleteTrailing);
+        };
+        if hex_value(high).is_none() || hex_value(low).is_none() {
+            let pattern = String::from_utf8_lossy(rest.get(..2).unwrap_or(rest));
+            return Err(EscapeError::IllegalHex(pattern.into_owned()));
+        }
+        rest = rest.get(2..).unwrap_or_default();
+    }
+    Ok(())
+}
+
+/// Decodes `%XX` escapes (and `+` as a space when `plus_as_space`). A malformed escape stays
+/// literal (so it is re-encoded as `%25..`): [`check_escapes`] is what rejects one, and a request
+/// being canonicalised may never have been validated by [`crate::parse`].
+pub(crate) fn decode_lenient(input: &str, plus_as_space: bool) -> Cow<'_, [u8]> {
     let bytes = input.as_bytes();
     if !bytes
         .iter()
         .any(|&b| b == b'%' || (plus_as_space && b == b'+'))
     {
-        return Ok(Cow::Borrowed(bytes));
+        return Cow::Borrowed(bytes);
     }
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut rest = bytes;
-    while let Some((&byte, tail)) = rest.split_first() {
-        rest = tail;
-        match byte {
-            b'%' => {
-                let (Some(&high), Some(&low)) = (rest.first(), rest.get(1)) else {
-                    return Err(EscapeError::IncompleteTrailing);
-                };
-                match (hex_value(high), hex_value(low)) {
-                    (Some(h), Some(l)) => out.push((h << 4) | l),
-                    _ => {
-                        let pattern = String::from_utf8_lossy(rest.get(..2).unwrap_or(rest));
-                        return Err(EscapeError::IllegalHex(pattern.into_owned()));
-                    }
-                }
-                rest = rest.get(2..).unwrap_or_default();
-            }
-            b'+' if plus_as_space => out.push(b' '),
-            other => out.push(other),
-        }
-    }
-    Ok(Cow::Owned(out))
-}
-
-/// Like [`decode`], but a malformed escape stays literal (so it is re-encoded as `%25..`). Used
-/// when canonicalising a request that was never validated by [`crate::parse`].
-pub(crate) fn decode_lenient(input: &str, plus_as_space: bool) -> Cow<'_, [u8]> {
-    if let Ok(decoded) = decode(input, plus_as_space) {
-        return decoded;
-    }
-    let bytes = input.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut rest = bytes;
     while let Some((&byte, tail)) = rest.split_first() {
@@ -134,22 +121,23 @@ mod tests {
 
     #[test]
     fn decodes_escapes_and_plus() {
-        assert_eq!(decode("a%20b+c", true).unwrap().as_ref(), b"a b c");
-        assert_eq!(decode("a+c", false).unwrap().as_ref(), b"a+c");
-        assert_eq!(decode("%e1%88%B4", true).unwrap().as_ref(), "ሴ".as_bytes());
-        assert!(matches!(decode("plain", true).unwrap(), Cow::Borrowed(_)));
+        assert_eq!(decode_lenient("a%20b+c", true).as_ref(), b"a b c");
+        assert_eq!(decode_lenient("a+c", false).as_ref(), b"a+c");
+        assert_eq!(decode_lenient("%e1%88%B4", true).as_ref(), "ሴ".as_bytes());
+        assert!(matches!(decode_lenient("plain", true), Cow::Borrowed(_)));
     }
 
     #[test]
     fn reports_malformed_escapes_like_aws() {
-        assert_eq!(decode("a%4", true), Err(EscapeError::IncompleteTrailing));
-        assert_eq!(decode("%", true), Err(EscapeError::IncompleteTrailing));
+        assert_eq!(check_escapes("a%20b%7e+"), Ok(()));
+        assert_eq!(check_escapes("a%4"), Err(EscapeError::IncompleteTrailing));
+        assert_eq!(check_escapes("%"), Err(EscapeError::IncompleteTrailing));
         assert_eq!(
-            decode("%zz1", true),
+            check_escapes("%zz1"),
             Err(EscapeError::IllegalHex("zz".into()))
         );
         assert_eq!(
-            decode("%4g", true),
+            check_escapes("%4g"),
             Err(EscapeError::IllegalHex("4g".into()))
         );
     }

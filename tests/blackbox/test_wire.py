@@ -4,6 +4,7 @@ the audit log, and a restart that keeps state and sessions."""
 import base64
 import datetime
 import json
+import time
 import urllib.error
 import urllib.request
 
@@ -97,18 +98,34 @@ def test_presigned_get_caller_identity(server):
 
 def test_every_call_is_audited(server):
     server.sts(VENDOR).get_caller_identity()
+    granted = server.sts(VENDOR).assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT_A}:role/VendorAccess", RoleSessionName="audited-ok")
     error_of(server.sts(VENDOR).assume_role, RoleArn=f"arn:aws:iam::{ACCOUNT_A}:role/Ec2Instance", RoleSessionName="audited")
-    lines = [json.loads(line) for line in (server.data_dir / "audit.jsonl").read_text().splitlines()]
-    denied = [e for e in lines if e["eventName"] == "AssumeRole" and e["requestParameters"]
-              and e["requestParameters"].get("roleSessionName") == "audited"]
+
+    def assume_role_events(session_name):
+        # The writer appends in batches a few milliseconds apart: give it up to a second.
+        for _ in range(20):
+            lines = [json.loads(line) for line in (server.data_dir / "audit.jsonl").read_text().splitlines()]
+            found = [e for e in lines if e["eventName"] == "AssumeRole" and e["requestParameters"]
+                     and e["requestParameters"].get("roleSessionName") == session_name]
+            if found:
+                return found
+            time.sleep(0.05)
+        return []
+
+    denied = assume_role_events("audited")
     assert denied, "denied AssumeRole not audited"
     event = denied[-1]
     assert event["errorCode"] == "AccessDenied" and event["eventSource"] == "sts.amazonaws.com"
     assert event["userIdentity"]["arn"] == "arn:aws:iam::444455556666:user/vendor"
     assert event["authorization"][0]["decision"] == "ImplicitlyDenied"
-    allowed = [e for e in lines if e["eventName"] == "AssumeRole" and not e.get("errorCode")]
+    allowed = assume_role_events("audited-ok")
     assert allowed and "secretAccessKey" not in json.dumps(allowed[-1])
     assert "sessionToken" not in json.dumps(allowed[-1])
+    elements = allowed[-1]["responseElements"]
+    assert elements["credentials"]["accessKeyId"] == granted["Credentials"]["AccessKeyId"]
+    assert elements["assumedRoleUser"] == {"assumedRoleId": granted["AssumedRoleUser"]["AssumedRoleId"],
+                                           "arn": f"arn:aws:sts::{ACCOUNT_A}:assumed-role/VendorAccess/audited-ok"}
+    assert allowed[-1]["authorization"][0]["decision"] == "Allowed"
 
 
 def test_restart_keeps_state_and_sessions(fresh_server):

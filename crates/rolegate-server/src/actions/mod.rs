@@ -6,8 +6,9 @@ pub mod iam;
 pub mod sts;
 
 use rolegate_protocol::{AwsError, Service, XmlResponse, XmlWriter};
-use serde_json::Value;
+use serde::Serialize;
 
+use crate::audit::ResponseElements;
 use crate::authenticate::Caller;
 use crate::authorize::{self, DecisionRecord, RequestFacts};
 use crate::state::AppState;
@@ -24,7 +25,7 @@ pub struct Ctx<'a> {
     /// Every decision taken for this call, for the audit log.
     pub decisions: Vec<DecisionRecord>,
     /// What the audit log shows of the result (never secrets).
-    pub response_elements: Option<Value>,
+    pub response_elements: Option<ResponseElements>,
 }
 
 impl Ctx<'_> {
@@ -33,6 +34,11 @@ impl Ctx<'_> {
         let (record, result) = authorize::require(self.caller, &self.facts, action, resource);
         self.decisions.push(record);
         result
+    }
+
+    /// Records what the audit log shows of the result (never secrets).
+    pub fn audit_response(&mut self, elements: &impl Serialize) {
+        self.response_elements = serde_json::value::to_raw_value(elements).ok();
     }
 
     /// A response with a result element written by `write`.

@@ -11,7 +11,6 @@ use std::io::{BufWriter, Write as _};
 use std::path::Path;
 
 use serde::Serialize;
-use serde_json::Value;
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 
@@ -27,6 +26,10 @@ const SECRET_PARAMETERS: &[&str] = &[
     "SAMLAssertion",
     "WebIdentityToken",
 ];
+
+/// `responseElements`: what an action returned, secrets left out, serialised by the action from
+/// a typed struct (no `serde_json::Value` built and walked per call).
+pub type ResponseElements = Box<serde_json::value::RawValue>;
 
 /// How long the writer lets events accumulate after each write.
 const BATCH_PAUSE: std::time::Duration = std::time::Duration::from_millis(5);
@@ -85,7 +88,7 @@ pub struct Call<'a> {
     pub user_agent: &'a str,
     pub caller: Option<&'a Caller>,
     pub parameters: Vec<(&'a str, &'a str)>,
-    pub response_elements: Option<Value>,
+    pub response_elements: Option<ResponseElements>,
     pub decisions: &'a [DecisionRecord],
     pub error: Option<&'a AwsError>,
 }
@@ -217,7 +220,7 @@ struct Event<'a> {
     source_ip_address: &'a str,
     user_agent: &'a str,
     request_parameters: Option<RequestParameters<'a>>,
-    response_elements: Option<&'a Value>,
+    response_elements: Option<&'a serde_json::value::RawValue>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error_code: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -272,7 +275,7 @@ pub fn event(call: &Call<'_>) -> String {
         source_ip_address: call.source_ip,
         user_agent: call.user_agent,
         request_parameters: has_parameters.then_some(parameters),
-        response_elements: call.response_elements.as_ref(),
+        response_elements: call.response_elements.as_deref(),
         error_code: call.error.map(|e| e.code.as_ref()),
         error_message: call.error.and_then(|e| e.message.as_deref()),
         request_id: call.request_id,
@@ -333,7 +336,7 @@ mod tests {
             decisions: &[],
             error: None,
         };
-        let event: Value = serde_json::from_str(&event(&call)).unwrap();
+        let event: serde_json::Value = serde_json::from_str(&event(&call)).unwrap();
         assert_eq!(
             event["requestParameters"],
             serde_json::json!({"roleArn": "arn:aws:iam::111122223333:role/R", "tokenCode": "HIDDEN_DUE_TO_SECURITY_REASONS"})

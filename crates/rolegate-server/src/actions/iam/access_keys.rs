@@ -93,8 +93,8 @@ pub async fn create_access_key(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<S
         .create_access_key(&key)
         .await
         .or_internal()?;
-    ctx.response_elements = Some(
-        serde_json::json!({"accessKey": {"accessKeyId": key.access_key_id, "userName": user_name}}),
+    ctx.audit_response(
+        &serde_json::json!({"accessKey": {"accessKeyId": key.access_key_id, "userName": user_name}}),
     );
     ctx.respond(|w| {
         w.nested("AccessKey", |w| {

@@ -52,7 +52,7 @@ pub async fn create_virtual_mfa_device(
         .create_mfa_device(&device)
         .await
         .or_entity_exists(|| DEVICE_EXISTS.to_owned())?;
-    ctx.response_elements = Some(serde_json::json!({"virtualMFADevice": {"serialNumber": serial}}));
+    ctx.audit_response(&serde_json::json!({"virtualMFADevice": {"serialNumber": serial}}));
     ctx.respond(|w| {
         w.nested("VirtualMFADevice", |w| {
             w.element("SerialNumber", &serial);

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use rolegate_policy::{Decision, Policy, PolicyType};
 use rolegate_protocol::{AwsError, QueryMap, Service, Tag, Validator, model};
 use rolegate_types::Arn;
-use serde_json::json;
+use serde::Serialize;
 
 use super::{audit_credentials, check_mfa, write_credentials};
 use crate::actions::Ctx;
@@ -297,11 +297,14 @@ pub async fn handle(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsE
     let assumed_id = session.user_id();
     let report_packed =
         request.policy.is_some() || !request.policy_arns.is_empty() || !request.tags.is_empty();
-    ctx.response_elements = Some(json!({
-        "credentials": audit_credentials(&minted),
-        "assumedRoleUser": {"assumedRoleId": assumed_id, "arn": assumed_arn},
-        "sourceIdentity": session.source_identity,
-    }));
+    ctx.audit_response(&AuditElements {
+        credentials: audit_credentials(&minted),
+        assumed_role_user: AuditRoleUser {
+            assumed_role_id: &assumed_id,
+            arn: &assumed_arn,
+        },
+        source_identity: session.source_identity.as_deref(),
+    });
     ctx.respond(|w| {
         write_credentials(w, &minted);
         w.nested("AssumedRoleUser", |w| {
@@ -313,6 +316,22 @@ pub async fn handle(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsE
         }
         w.optional("SourceIdentity", session.source_identity.as_deref());
     })
+}
+
+/// AssumeRole's `responseElements`, in CloudTrail's member order.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AuditElements<'a> {
+    credentials: super::AuditCredentials<'a>,
+    assumed_role_user: AuditRoleUser<'a>,
+    source_identity: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AuditRoleUser<'a> {
+    assumed_role_id: &'a str,
+    arn: &'a str,
 }
 
 /// `MalformedPolicyDocument` (or `LimitExceeded`) with the engine's AWS text.

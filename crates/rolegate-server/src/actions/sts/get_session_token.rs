@@ -75,6 +75,12 @@ pub async fn handle(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsE
         chain_depth: 0,
     };
     let (minted, _) = mint(&ctx.state.sealer, session).map_err(|e| crate::respond::internal(&e))?;
-    ctx.response_elements = Some(serde_json::json!({"credentials": audit_credentials(&minted)}));
+    #[derive(serde::Serialize)]
+    struct Elements<'a> {
+        credentials: super::AuditCredentials<'a>,
+    }
+    ctx.audit_response(&Elements {
+        credentials: audit_credentials(&minted),
+    });
     ctx.respond(|w| write_credentials(w, &minted))
 }

@@ -7,7 +7,7 @@ pub mod get_caller_identity;
 pub mod get_session_token;
 
 use rolegate_protocol::{AwsError, XmlWriter};
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::actions::Ctx;
 use crate::credentials::{Minted, totp_step};
@@ -30,8 +30,18 @@ fn write_credentials(w: &mut XmlWriter, minted: &Minted) {
 }
 
 /// What the audit log shows of credentials: never the secret or the token.
-fn audit_credentials(minted: &Minted) -> Value {
-    json!({"accessKeyId": minted.access_key_id, "expiration": format_timestamp(minted.expiration)})
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AuditCredentials<'a> {
+    access_key_id: &'a str,
+    expiration: String,
+}
+
+fn audit_credentials(minted: &Minted) -> AuditCredentials<'_> {
+    AuditCredentials {
+        access_key_id: &minted.access_key_id,
+        expiration: format_timestamp(minted.expiration),
+    }
 }
 
 /// Checks `SerialNumber` + `TokenCode` against the caller's own virtual MFA device (each code

@@ -79,12 +79,7 @@ impl Sealer {
         }
     }
 
-    /// Seals a session into its token.
-    pub fn seal(&self, session: &Session) -> Result<String, TokenError> {
-        self.ring.seal(&session.to_claims())
-    }
-
-    /// [`Sealer::seal`] with a nonce drawn beforehand (see
+    /// Seals a session into its token, with the nonce drawn together with its credentials (see
     /// [`rolegate_tokens::TemporaryCredentials`]).
     pub fn seal_with_nonce(
         &self,

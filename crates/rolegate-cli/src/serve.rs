@@ -33,6 +33,9 @@ pub struct ServeArgs {
         hide = true
     )]
     test_clock_offset: i64,
+    /// Threads serving requests; each connection stays on one. [default: one per CPU]
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    workers: Option<u16>,
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
@@ -50,8 +53,14 @@ pub fn run(args: ServeArgs) -> ExitCode {
         dev: args.dev,
         keyring: args.keyring,
         clock_offset_seconds: args.test_clock_offset,
+        workers: args.workers.map_or_else(
+            || std::thread::available_parallelism().map_or(1, usize::from),
+            usize::from,
+        ),
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    // This runtime opens the store and accepts connections; requests are served on the
+    // server's worker threads, each with a runtime of its own.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {

@@ -103,6 +103,7 @@ fn pipeline(c: &mut Criterion) {
         dev: false,
         keyring: None,
         clock_offset_seconds: 0,
+        workers: 1,
     };
     let service = runtime.block_on(Service::open(&config)).unwrap();
     let router = service.router();

@@ -10,6 +10,7 @@ mod audit;
 mod authenticate;
 mod authorize;
 pub mod bootstrap;
+mod connections;
 mod credentials;
 mod directory;
 mod dispatch;

@@ -10,6 +10,7 @@ use rolegate_sigv4::SigningKeyCache;
 use rolegate_store::{SqliteStore, Store};
 
 use crate::audit::AuditLog;
+use crate::connections::Workers;
 use crate::credentials::Sealer;
 use crate::directory::Directory;
 use crate::state::AppState;
@@ -28,6 +29,8 @@ pub struct ServerConfig {
     pub keyring: Option<String>,
     /// Seconds added to the clock; for tests that must reach a session's expiry.
     pub clock_offset_seconds: i64,
+    /// Threads serving connections (each connection stays on one).
+    pub workers: usize,
 }
 
 /// Why the server could not start (or stopped abnormally).
@@ -129,7 +132,8 @@ impl Service {
     }
 }
 
-/// Runs the server until SIGINT or SIGTERM.
+/// Runs the server until SIGINT or SIGTERM. The caller's runtime opens the service and accepts
+/// connections; the requests are served on `config.workers` threads of their own.
 pub async fn serve(config: ServerConfig) -> Result<(), ServerError> {
     let service = Service::open(&config).await?;
     let listener = tokio::net::TcpListener::bind(config.listen)
@@ -145,22 +149,10 @@ pub async fn serve(config: ServerConfig) -> Result<(), ServerError> {
     );
     tracing::info!(%local, "listening");
 
-    // Responses are written whole; Nagle would only hold the last segment of a response
-    // back until the client's delayed ACK, adding latency to every keep-alive request.
-    let listener = axum::serve::ListenerExt::tap_io(listener, |stream| {
-        if let Err(error) = stream.set_nodelay(true) {
-            tracing::debug!(%error, "cannot set TCP_NODELAY");
-        }
-    });
-    axum::serve(
-        listener,
-        service
-            .router()
-            .into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(ServerError::Serve)?;
+    let mut workers =
+        Workers::start(config.workers, &service.router()).map_err(ServerError::Serve)?;
+    workers.accept_until(listener, shutdown_signal()).await;
+    workers.stop().await;
 
     service.close().await;
     println!("rolegate: stopped");

@@ -8,12 +8,13 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
+use axum::error_handling::HandleErrorLayer;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
 use axum::http::{HeaderMap, Method, Response, StatusCode, Uri};
 use axum::routing::get;
 use rolegate_protocol::MAX_BODY_BYTES;
 use rolegate_sigv4::HttpRequest;
-use tower_http::timeout::TimeoutLayer;
+use tower::ServiceBuilder;
 
 use crate::pipeline;
 use crate::state::AppState;
@@ -51,11 +52,23 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/", get(api).post(api))
         // The pipeline answers 413 itself, as AWS does, for bodies over the Query limit.
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES + 1))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
+        // tower's timeout polls the request before its timer, so a request answered at its
+        // first poll (AssumeRole, GetCallerIdentity) never registers one: that registration
+        // woke the runtime's I/O driver once per request.
+        .layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(timed_out))
+                .timeout(REQUEST_TIMEOUT),
+        )
         .with_state(state)
+}
+
+/// How long a request (its body included) may take before it is answered 408.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The only error the layers below `HandleErrorLayer` produce: the deadline passed.
+async fn timed_out(_: tower::BoxError) -> StatusCode {
+    StatusCode::REQUEST_TIMEOUT
 }
 
 async fn health() -> &'static str {

@@ -47,23 +47,27 @@ impl Incoming<'_> {
 
 /// The service's routes and layers.
 pub fn router(state: Arc<AppState>) -> Router {
-    Router::new()
+    let routes = Router::new()
         .route("/health", get(health))
         .route("/", get(api).post(api))
         // The pipeline answers 413 itself, as AWS does, for bodies over the Query limit.
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES + 1))
-        // tower's timeout polls the request before its timer, so a request answered at its
-        // first poll (AssumeRole, GetCallerIdentity) never registers one: that registration
-        // woke the runtime's I/O driver once per request.
-        .layer(
-            ServiceBuilder::new()
-                .layer(HandleErrorLayer::new(timed_out))
-                .timeout(REQUEST_TIMEOUT),
-        )
-        .with_state(state)
+        .with_state(state);
+    with_deadline(routes, REQUEST_TIMEOUT)
 }
 
-/// How long a request (its body included) may take before it is answered 408.
+/// Answers 408 to a request (its body included) not answered within `limit`. tower's timeout
+/// polls the request before its timer, so a request answered at its first poll (AssumeRole,
+/// GetCallerIdentity) never arms one: arming it woke the runtime's I/O driver once per request.
+fn with_deadline(routes: Router, limit: Duration) -> Router {
+    routes.layer(
+        ServiceBuilder::new()
+            .layer(HandleErrorLayer::new(timed_out))
+            .timeout(limit),
+    )
+}
+
+/// How long a request may take before it is answered 408.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The only error the layers below `HandleErrorLayer` produce: the deadline passed.
@@ -99,4 +103,32 @@ async fn api(
             .unwrap_or_default(),
     };
     pipeline::handle(&state, incoming).await
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::Request;
+    use tower::ServiceExt as _;
+
+    use super::*;
+
+    /// The status `routes` answers `path` with; fails rather than hangs if there is none.
+    async fn answer(routes: Router, path: &str) -> StatusCode {
+        let request = Request::get(path).body(Body::empty()).unwrap();
+        let response = tokio::time::timeout(Duration::from_secs(5), routes.oneshot(request));
+        response.await.expect("no answer").unwrap().status()
+    }
+
+    #[tokio::test]
+    async fn a_request_past_its_deadline_is_answered_408() {
+        let routes = Router::new()
+            .route("/slow", get(std::future::pending::<&'static str>))
+            .route("/fast", get(health));
+        let routes = with_deadline(routes, Duration::from_millis(20));
+        assert_eq!(
+            answer(routes.clone(), "/slow").await,
+            StatusCode::REQUEST_TIMEOUT
+        );
+        assert_eq!(answer(routes, "/fast").await, StatusCode::OK);
+    }
 }

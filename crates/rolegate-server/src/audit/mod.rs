@@ -67,8 +67,8 @@ impl AuditLog {
         Ok((Self { sender }, writer))
     }
 
-    /// Queues one event (a JSON line, without its newline); waits if the writer is far behind rather than
-    /// dropping it.
+    /// Queues one event (a JSON line, without its newline); waits if the writer is far behind
+    /// rather than dropping it.
     pub async fn record(&self, event: String) {
         if self.sender.send(event).await.is_err() {
             tracing::error!("audit log writer is gone");

@@ -37,6 +37,19 @@ def test_unsigned_request(server):
         assert e.headers["x-amzn-RequestId"] and "<RequestId>" in body
 
 
+def test_body_over_the_query_limit(server):
+    # AWS accepts 10,000,000 body bytes and answers a longer body 413 with no body.
+    for size, status in ((10_000_000, 403), (10_000_001, 413)):
+        request = urllib.request.Request(server.url + "/", data=b"a" * size, method="POST")
+        try:
+            urllib.request.urlopen(request, timeout=30)
+            raise AssertionError(f"{size}-byte body accepted")
+        except urllib.error.HTTPError as e:
+            assert (size, e.code) == (size, status)
+            if status == 413:
+                assert e.read() == b"" and e.headers["x-amzn-RequestId"]
+
+
 def test_wrong_secret_and_unknown_key(server):
     status, body = server.signed(IDENTITY, (VENDOR[0], "not-the-secret"))
     assert status == 403

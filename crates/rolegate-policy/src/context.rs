@@ -17,6 +17,13 @@ impl Context {
         Self::default()
     }
 
+    /// An empty context with room for `keys` keys.
+    pub fn with_capacity(keys: usize) -> Self {
+        Self {
+            entries: Vec::with_capacity(keys),
+        }
+    }
+
     /// Adds one value to `key` (after any values it already has).
     pub fn insert(&mut self, key: impl AsRef<str>, value: impl Into<String>) -> &mut Self {
         self.push_values(key.as_ref(), std::iter::once(value.into()));
@@ -74,11 +81,24 @@ impl Context {
     }
 
     fn push_values(&mut self, key: &str, values: impl Iterator<Item = String>) {
-        let key = key.to_lowercase();
-        if let Some((_, existing)) = self.entries.iter_mut().find(|(k, _)| *k == key) {
+        // Keys are almost always ASCII: found without lower-casing, lower-cased byte-wise.
+        let existing = if key.is_ascii() {
+            self.entries
+                .iter_mut()
+                .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        } else {
+            let lower = key.to_lowercase();
+            self.entries.iter_mut().find(|(k, _)| *k == lower)
+        };
+        if let Some((_, existing)) = existing {
             existing.extend(values);
             return;
         }
+        let key = if key.is_ascii() {
+            key.to_ascii_lowercase()
+        } else {
+            key.to_lowercase()
+        };
         self.entries.push((key, values.collect()));
     }
 }

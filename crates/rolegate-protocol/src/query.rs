@@ -6,7 +6,8 @@
 //! - **Duplicates: the first value wins** — live STS takes the first `Action`, `Version`,
 //!   `RoleArn`, `RoleSessionName`, `DurationSeconds`, `ExternalId`, `SourceIdentity`
 //!   (Argmin's STS oracle). Body parameters come before query-string ones.
-//! - **Unknown parameters are ignored** (same source).
+//! - **Unknown parameters are ignored** (same source), and SigV4's `X-Amz-*` query parameters
+//!   are not the operation's: they are left out of the map.
 //! - **Integers** are signed 32-bit decimals as Java's `Integer.parseInt` reads them: `+900`
 //!   and `0900` are 900; `900.0`, `abc`, `2147483648` are `MalformedInput` (live STS).
 //! - **List gaps are accepted**: members are taken in ascending index order, whatever the
@@ -21,6 +22,10 @@ use std::collections::BTreeMap;
 
 use crate::error::ProtocolError;
 use crate::validate::lower_camel;
+
+/// The prefix of SigV4's query parameters (`X-Amz-Signature`, ...): the authenticator's, not
+/// the operation's, so they are left out of the map (a presigned URL carries six of them).
+const SIGV4_PREFIX: &str = "X-Amz-";
 
 /// Largest form body AWS accepts (decimal bytes; live STS answers 413 above it).
 pub const MAX_BODY_BYTES: usize = 10_000_000;
@@ -121,7 +126,10 @@ impl Builder {
             }
         }
         let start = self.text.len();
-        self.text.push_str(&String::from_utf8_lossy(&self.scratch));
+        match std::str::from_utf8(&self.scratch) {
+            Ok(text) => self.text.push_str(text),
+            Err(_) => self.text.push_str(&String::from_utf8_lossy(&self.scratch)),
+        }
         Span {
             start,
             end: self.text.len(),
@@ -129,7 +137,7 @@ impl Builder {
     }
 
     /// Appends every `name=value` pair of a form-encoded string (empty pieces skipped, a piece
-    /// without `=` has an empty value).
+    /// without `=` has an empty value), except SigV4's own (`X-Amz-*`).
     fn push_form(&mut self, form: &[u8]) {
         for piece in form.split(|&b| b == b'&').filter(|piece| !piece.is_empty()) {
             let (name, value) = match piece.iter().position(|&b| b == b'=') {
@@ -140,6 +148,10 @@ impl Builder {
                 None => (piece, &[][..]),
             };
             let name = self.push_form_decoded(name);
+            if name.of(&self.text).starts_with(SIGV4_PREFIX) {
+                self.text.truncate(name.start);
+                continue;
+            }
             let value = self.push_form_decoded(value);
             self.entries.push((name, value));
         }
@@ -441,6 +453,18 @@ mod tests {
         assert_eq!(r.action(), Some("AssumeRole"));
         assert_eq!(r.version(), Some("2011-06-15"));
         assert_eq!(r.get("RoleArn"), Some("first"));
+    }
+
+    #[test]
+    fn sigv4_parameters_are_left_out() {
+        let r = QueryRequest::parse(
+            b"X-Amz-Date=20150830T123600Z&Action=GetCallerIdentity",
+            "X-Amz-Signature=ab&X-Amz-Credential=AKIA%2F&Version=2011-06-15&x-amz-other=kept",
+        )
+        .unwrap();
+        let names: Vec<&str> = r.iter().map(|(name, _)| name).collect();
+        assert_eq!(names, ["Action", "Version", "x-amz-other"]);
+        assert_eq!(r.get("Version"), Some("2011-06-15"));
     }
 
     #[test]

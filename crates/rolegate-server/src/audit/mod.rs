@@ -37,22 +37,22 @@ const BATCH_PAUSE: std::time::Duration = std::time::Duration::from_millis(5);
 /// The sending half of the audit log.
 #[derive(Debug, Clone)]
 pub struct AuditLog {
-    sender: mpsc::Sender<String>,
+    sender: mpsc::Sender<Vec<u8>>,
 }
 
 impl AuditLog {
     /// Opens `path` for appending and starts the writer thread.
     pub fn open(path: &Path) -> std::io::Result<(Self, std::thread::JoinHandle<()>)> {
         let file = OpenOptions::new().create(true).append(true).open(path)?;
-        let (sender, mut receiver) = mpsc::channel::<String>(16_384);
+        let (sender, mut receiver) = mpsc::channel::<Vec<u8>>(16_384);
         let writer = std::thread::Builder::new()
             .name("audit".into())
             .spawn(move || {
                 let mut out = BufWriter::with_capacity(256 * 1024, file);
                 while let Some(line) = receiver.blocking_recv() {
-                    let mut ok = append_line(&mut out, &line);
+                    let mut ok = out.write_all(&line).is_ok();
                     while let Ok(line) = receiver.try_recv() {
-                        ok &= append_line(&mut out, &line);
+                        ok &= out.write_all(&line).is_ok();
                     }
                     if !ok || out.flush().is_err() {
                         tracing::error!("audit log write failed");
@@ -67,19 +67,13 @@ impl AuditLog {
         Ok((Self { sender }, writer))
     }
 
-    /// Queues one event (a JSON line, without its newline); waits if the writer is far behind
-    /// rather than dropping it.
-    pub async fn record(&self, event: String) {
+    /// Queues one event (a JSON line, from [`event`]); waits if the writer is far behind rather
+    /// than dropping it.
+    pub async fn record(&self, event: Vec<u8>) {
         if self.sender.send(event).await.is_err() {
             tracing::error!("audit log writer is gone");
         }
     }
-}
-
-/// Appends one event and its newline (`write_all`: the line is already text, so
-/// `writeln!`'s formatting machinery would only add work).
-fn append_line(out: &mut impl std::io::Write, line: &str) -> bool {
-    out.write_all(line.as_bytes()).is_ok() && out.write_all(b"\n").is_ok()
 }
 
 /// Everything an event is built from.
@@ -263,8 +257,12 @@ impl Serialize for LowerFirst<'_> {
     }
 }
 
-/// The CloudTrail record for one call, as one JSON line.
-pub fn event(call: &Call<'_>) -> String {
+/// Room for a typical event, so that serialising it never regrows the buffer.
+const EVENT_CAPACITY: usize = 2048;
+
+/// The CloudTrail record for one call, as one JSON line with its newline (bytes: serde_json
+/// writes UTF-8, and the file takes bytes, so nothing needs to check it in between).
+pub fn event(call: &Call<'_>) -> Vec<u8> {
     let mut event_id = uuid::Uuid::encode_buffer();
     let parameters = RequestParameters(&call.parameters);
     let has_parameters = parameters.shown().next().is_some();
@@ -304,10 +302,13 @@ pub fn event(call: &Call<'_>) -> String {
             })
             .collect(),
     };
-    serde_json::to_string(&event).unwrap_or_else(|e| {
+    let mut line = Vec::with_capacity(EVENT_CAPACITY);
+    if let Err(e) = serde_json::to_writer(&mut line, &event) {
         tracing::error!(%e, "audit event not serializable");
-        String::new()
-    })
+        return Vec::new();
+    }
+    line.push(b'\n');
+    line
 }
 
 fn is_read_only(action: &str) -> bool {
@@ -342,7 +343,10 @@ mod tests {
             decisions: &[],
             error: None,
         };
-        let event: serde_json::Value = serde_json::from_str(&event(&call)).unwrap();
+        let line = event(&call);
+        // One line, ended by its newline.
+        assert_eq!(line.iter().position(|&b| b == b'\n'), Some(line.len() - 1));
+        let event: serde_json::Value = serde_json::from_slice(&line).unwrap();
         assert_eq!(
             event["requestParameters"],
             serde_json::json!({"roleArn": "arn:aws:iam::111122223333:role/R", "tokenCode": "HIDDEN_DUE_TO_SECURITY_REASONS"})

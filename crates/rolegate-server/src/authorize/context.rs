@@ -18,7 +18,8 @@ pub struct RequestFacts {
 
 /// `aws:*` keys describing the caller and the request.
 pub fn caller_context(caller: &Caller, facts: &RequestFacts) -> Context {
-    let mut context = Context::new();
+    // Room for the keys below and the few an action adds (AssumeRole's `sts:*`).
+    let mut context = Context::with_capacity(24);
     if let Some(arn) = &caller.principal_arn {
         context.insert("aws:PrincipalArn", arn.clone());
     }
@@ -56,7 +57,10 @@ pub fn caller_context(caller: &Caller, facts: &RequestFacts) -> Context {
         },
     );
     context.insert("aws:CurrentTime", format_timestamp(facts.now));
-    context.insert("aws:EpochTime", facts.now.unix_timestamp().to_string());
+    context.insert(
+        "aws:EpochTime",
+        itoa::Buffer::new().format(facts.now.unix_timestamp()),
+    );
     context.insert("aws:RequestedRegion", facts.region.clone());
     if let Some(session) = &caller.session {
         let issued = OffsetDateTime::from_unix_timestamp(session.issued_at).unwrap_or(facts.now);

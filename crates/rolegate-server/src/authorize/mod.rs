@@ -24,15 +24,26 @@ pub struct DecisionRecord {
     pub matched: Vec<String>,
 }
 
+/// `identity[0].Statement[1]`, or `identity[0].Sid` for a statement with a `Sid`; written
+/// piece by piece, as this runs on every decision.
 fn describe(matched: &[MatchedStatement]) -> Vec<String> {
     matched
         .iter()
-        .map(|m| match &m.sid {
-            Some(sid) => format!("{}[{}].{}", m.policy_type, m.policy_index, sid),
-            None => format!(
-                "{}[{}].Statement[{}]",
-                m.policy_type, m.policy_index, m.statement_index
-            ),
+        .map(|m| {
+            let mut text = String::with_capacity(32);
+            text.push_str(m.policy_type.as_str());
+            text.push('[');
+            text.push_str(itoa::Buffer::new().format(m.policy_index));
+            text.push_str("].");
+            match &m.sid {
+                Some(sid) => text.push_str(sid),
+                None => {
+                    text.push_str("Statement[");
+                    text.push_str(itoa::Buffer::new().format(m.statement_index));
+                    text.push(']');
+                }
+            }
+            text
         })
         .collect()
 }

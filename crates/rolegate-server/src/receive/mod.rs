@@ -9,14 +9,15 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::error_handling::HandleErrorLayer;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
-use axum::http::{HeaderMap, Method, Response, StatusCode, Uri};
+use axum::extract::{ConnectInfo, State};
+use axum::http::{Method, Request, Response, StatusCode};
 use axum::routing::get;
-use rolegate_protocol::MAX_BODY_BYTES;
+use rolegate_protocol::{AwsError, MAX_BODY_BYTES, Service};
 use rolegate_sigv4::HttpRequest;
 use tower::ServiceBuilder;
 
 use crate::pipeline;
+use crate::respond;
 use crate::state::AppState;
 
 /// One request as the pipeline sees it, borrowed from axum's request parts.
@@ -50,8 +51,6 @@ pub fn router(state: Arc<AppState>) -> Router {
     let routes = Router::new()
         .route("/health", get(health))
         .route("/", get(api).post(api))
-        // The pipeline answers 413 itself, as AWS does, for bodies over the Query limit.
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES + 1))
         .with_state(state);
     with_deadline(routes, REQUEST_TIMEOUT)
 }
@@ -79,18 +78,34 @@ async fn health() -> &'static str {
     "ok"
 }
 
+/// The Query-protocol endpoint. Takes the request whole: axum's `HeaderMap` extractor would
+/// clone every header, and the body is only read for methods that carry one.
 async fn api(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    request: Request<Body>,
 ) -> Response<Body> {
+    let (parts, body) = request.into_parts();
+    let body = if parts.method == Method::GET {
+        Bytes::new()
+    } else {
+        // One byte over the limit is read whole, and the pipeline answers it as AWS does (413,
+        // no body); so is a longer one, here. (A body that fails to arrive for any other
+        // reason means the client is gone, and no answer will be read.)
+        match axum::body::to_bytes(body, MAX_BODY_BYTES + 1).await {
+            Ok(body) => body,
+            Err(_) => {
+                let request_id = uuid::Uuid::new_v4().to_string();
+                let error = AwsError::request_entity_too_large();
+                return respond::failure(&error, Service::Sts, &request_id);
+            }
+        }
+    };
+    let headers = &parts.headers;
     let incoming = Incoming {
-        method: method.as_str(),
-        path: uri.path(),
-        query: uri.query().unwrap_or_default(),
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: parts.uri.query().unwrap_or_default(),
         headers: headers
             .iter()
             .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))

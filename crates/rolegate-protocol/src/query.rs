@@ -101,7 +101,7 @@ impl Builder {
     /// Appends one form-encoded component decoded: `+` is a space, `%XX` a byte (a `%` not
     /// followed by two hex digits stays literal), and the bytes are read as lossy UTF-8.
     fn push_form_decoded(&mut self, raw: &[u8]) -> Span {
-        if !raw.iter().any(|&b| b == b'%' || b == b'+')
+        if memchr::memchr2(b'%', b'+', raw).is_none()
             && let Ok(text) = std::str::from_utf8(raw)
         {
             return self.push_text(text);
@@ -139,8 +139,18 @@ impl Builder {
     /// Appends every `name=value` pair of a form-encoded string (empty pieces skipped, a piece
     /// without `=` has an empty value), except SigV4's own (`X-Amz-*`).
     fn push_form(&mut self, form: &[u8]) {
-        for piece in form.split(|&b| b == b'&').filter(|piece| !piece.is_empty()) {
-            let (name, value) = match piece.iter().position(|&b| b == b'=') {
+        // memchr: most of a request's bytes are in a few long values (ARNs, policies).
+        let mut rest = form;
+        while !rest.is_empty() {
+            let (piece, after) = match memchr::memchr(b'&', rest) {
+                Some(amp) => (&rest[..amp], rest.get(amp + 1..).unwrap_or_default()),
+                None => (rest, &[][..]),
+            };
+            rest = after;
+            if piece.is_empty() {
+                continue;
+            }
+            let (name, value) = match memchr::memchr(b'=', piece) {
                 Some(equals) => (
                     &piece[..equals],
                     piece.get(equals + 1..).unwrap_or_default(),

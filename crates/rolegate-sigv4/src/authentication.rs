@@ -302,8 +302,8 @@ fn incomplete(kind: IncompleteSignature) -> SigV4Error {
     SigV4Error::IncompleteSignature(kind)
 }
 
-/// The query string with its escapes checked and its names decoded; a value is decoded only
-/// when asked for, since most of a presigned request's parameters are not SigV4's.
+/// SigV4's own query parameters (`X-Amz-*`), names decoded, after every parameter's escapes
+/// were checked; a value is decoded only when asked for.
 struct QueryParameters<'a> {
     pairs: Vec<(Cow<'a, [u8]>, &'a str)>,
 }
@@ -315,7 +315,10 @@ impl<'a> QueryParameters<'a> {
             let (key, value) = piece.split_once('=').unwrap_or((piece, ""));
             check_query_escapes(key)?;
             check_query_escapes(value)?;
-            pairs.push((decode_lenient(key, true), value));
+            let key = decode_lenient(key, true);
+            if key.starts_with(b"X-Amz-") {
+                pairs.push((key, value));
+            }
         }
         Ok(Self { pairs })
     }

@@ -4,7 +4,7 @@
 # and (3) a presigned AssumeRole (cross-account, trust policy + caller policy evaluated, fresh
 # credentials minted and sealed on every call), then (4, 5) the same two calls as boto3 and the
 # aws CLI send them: a form POST signed in the Authorization header. Reports requests/s, p99 and
-# any non-2xx answers per endpoint.
+# any non-2xx answers per endpoint, and AssumeRole's rate as a share of the floor's.
 #
 #   scripts/load.sh                 # 10 s per endpoint, 32 connections, 2 threads
 #   DURATION=30s CONNECTIONS=64 scripts/load.sh
@@ -89,7 +89,9 @@ run() {
   p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
   errors="$(awk '/Non-2xx/ {print $5}' <<<"$out")"
   printf '%-28s %12s req/s   p99 %8s   non-2xx %s\n' "$name" "$rps" "$p99" "${errors:-0}"
+  RPS["$name"]="$rps"
 }
+declare -A RPS
 
 echo "rolegate load: $CONNECTIONS connections, $THREADS wrk threads, $DURATION each, $(nproc) cores"
 run "GET /health" "http://127.0.0.1:$PORT/health"
@@ -97,3 +99,6 @@ run "GetCallerIdentity" "$IDENTITY_URL"
 run "AssumeRole" "$ASSUME_URL"
 run "GetCallerIdentity (POST)" "http://127.0.0.1:$PORT/" -s "$WORK/identity.lua"
 run "AssumeRole (POST)" "http://127.0.0.1:$PORT/" -s "$WORK/assume.lua"
+# The goal is stated against the floor: AssumeRole's share of /health's rate, in this run.
+python3 -c 'import sys; print(f"AssumeRole / floor: {float(sys.argv[1]) / float(sys.argv[2]):.2f}")' \
+  "${RPS[AssumeRole]}" "${RPS[GET /health]}"

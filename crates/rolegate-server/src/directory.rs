@@ -62,10 +62,7 @@ pub struct Directory {
     cache: RwLock<Cache>,
 }
 
-/// Returns a cached value from the calling function if the cache is current; otherwise gives
-/// the generation to load at. Callers box their loading half: a cache hit is the hot path, and
-/// an unboxed loader (store queries, policy compilation) made every request's future kilobytes
-/// larger, all of it copied as the future moved into place.
+/// Reads a cached value if the cache is current.
 macro_rules! cached {
     ($self:ident, $field:ident, $key:expr) => {{
         let generation = $self.store.generation();
@@ -106,14 +103,6 @@ impl Directory {
 
     pub async fn account(&self, id: &str) -> Result<Option<Arc<Account>>, StoreError> {
         let generation = cached!(self, accounts, id);
-        Box::pin(self.load_account(generation, id)).await
-    }
-
-    async fn load_account(
-        &self,
-        generation: u64,
-        id: &str,
-    ) -> Result<Option<Arc<Account>>, StoreError> {
         let account = match self.store.get_account(id).await {
             Ok(account) => Some(Arc::new(account)),
             Err(StoreError::NotFound { .. }) => None,
@@ -132,15 +121,6 @@ impl Directory {
         sealer: &Sealer,
     ) -> Result<Option<Arc<KeyEntry>>, StoreError> {
         let generation = cached!(self, keys, access_key_id);
-        Box::pin(self.load_key(generation, access_key_id, sealer)).await
-    }
-
-    async fn load_key(
-        &self,
-        generation: u64,
-        access_key_id: &str,
-        sealer: &Sealer,
-    ) -> Result<Option<Arc<KeyEntry>>, StoreError> {
         let entry = match self.store.get_access_key(access_key_id).await {
             Ok(key) => self.key_entry(key, sealer).await?,
             Err(StoreError::NotFound { .. }) => None,
@@ -186,16 +166,6 @@ impl Directory {
     ) -> Result<Option<Arc<UserEntry>>, StoreError> {
         let key = (account_id.to_owned(), name.to_ascii_lowercase());
         let generation = cached!(self, users, &key);
-        Box::pin(self.load_user(generation, key, account_id, name)).await
-    }
-
-    async fn load_user(
-        &self,
-        generation: u64,
-        key: (String, String),
-        account_id: &str,
-        name: &str,
-    ) -> Result<Option<Arc<UserEntry>>, StoreError> {
         let entry = match self.store.get_user(account_id, name).await {
             Ok(user) => {
                 let principal = Principal::user(account_id, &user.name);
@@ -223,16 +193,6 @@ impl Directory {
     ) -> Result<Option<Arc<RoleEntry>>, StoreError> {
         let key = (account_id.to_owned(), name.to_ascii_lowercase());
         let generation = cached!(self, roles, &key);
-        Box::pin(self.load_role(generation, key, account_id, name)).await
-    }
-
-    async fn load_role(
-        &self,
-        generation: u64,
-        key: (String, String),
-        account_id: &str,
-        name: &str,
-    ) -> Result<Option<Arc<RoleEntry>>, StoreError> {
         let entry = match self.store.get_role(account_id, name).await {
             Ok(role) => {
                 let trust = Policy::parse_unvalidated(&role.trust_policy_bound, PolicyType::Trust)

@@ -27,11 +27,9 @@ macro_rules! operations {
                 match self { $(Self::$variant => $name,)* }
             }
 
-            /// Runs the operation's handler. Each handler's future is boxed at its own size:
-            /// unboxed, every request's future would be as large as the largest handler's
-            /// (kilobytes), and moving it into place cost more than the allocation.
+            /// Runs the operation's handler.
             pub async fn run(self, ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
-                match self { $(Self::$variant => Box::pin($handler(ctx, params)).await,)* }
+                match self { $(Self::$variant => $handler(ctx, params).await,)* }
             }
         }
     };

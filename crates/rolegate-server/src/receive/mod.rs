@@ -7,10 +7,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::{ConnectInfo, State};
-use axum::http::{Method, Request, Response, StatusCode};
+use axum::http::{Request, Response, StatusCode};
 use axum::routing::get;
 use rolegate_protocol::{AwsError, MAX_BODY_BYTES, Service};
 use rolegate_sigv4::HttpRequest;
@@ -79,26 +79,22 @@ async fn health() -> &'static str {
 }
 
 /// The Query-protocol endpoint. Takes the request whole: axum's `HeaderMap` extractor would
-/// clone every header, and the body is only read for methods that carry one.
+/// clone every header.
 async fn api(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     request: Request<Body>,
 ) -> Response<Body> {
     let (parts, body) = request.into_parts();
-    let body = if parts.method == Method::GET {
-        Bytes::new()
-    } else {
-        // One byte over the limit is read whole, and the pipeline answers it as AWS does (413,
-        // no body); so is a longer one, here. (A body that fails to arrive for any other
-        // reason means the client is gone, and no answer will be read.)
-        match axum::body::to_bytes(body, MAX_BODY_BYTES + 1).await {
-            Ok(body) => body,
-            Err(_) => {
-                let request_id = uuid::Uuid::new_v4().to_string();
-                let error = AwsError::request_entity_too_large();
-                return respond::failure(&error, Service::Sts, &request_id);
-            }
+    // One byte over the limit is read whole, and the pipeline answers it as AWS does (413, no
+    // body); so is a longer one, here. (A body that fails to arrive for any other reason means
+    // the client is gone, and no answer will be read.)
+    let body = match axum::body::to_bytes(body, MAX_BODY_BYTES + 1).await {
+        Ok(body) => body,
+        Err(_) => {
+            let request_id = uuid::Uuid::new_v4().to_string();
+            let error = AwsError::request_entity_too_large();
+            return respond::failure(&error, Service::Sts, &request_id);
         }
     };
     let headers = &parts.headers;

@@ -42,19 +42,16 @@ impl Context {
 
     /// Removes `key`.
     pub fn remove(&mut self, key: &str) -> &mut Self {
-        let key = key.to_lowercase();
-        self.entries.retain(|(k, _)| *k != key);
+        if let Some(index) = self.position(key) {
+            self.entries.remove(index);
+        }
         self
     }
 
     /// The values of `key` (any case), if it is present.
     pub fn get(&self, key: &str) -> Option<&[String]> {
-        self.entries
-            .iter()
-            .find(|(k, _)| {
-                k.eq_ignore_ascii_case(key) || (!key.is_ascii() && *k == key.to_lowercase())
-            })
-            .map(|(_, v)| v.as_slice())
+        let (_, values) = self.entries.get(self.position(key)?)?;
+        Some(values)
     }
 
     /// The values of a key already lower-cased (the evaluator's fast path).
@@ -80,26 +77,36 @@ impl Context {
         self.entries.is_empty()
     }
 
-    fn push_values(&mut self, key: &str, values: impl Iterator<Item = String>) {
-        // Keys are almost always ASCII: found without lower-casing, lower-cased byte-wise.
-        let existing = if key.is_ascii() {
+    /// Where `key` (any case) is: the one rule `get`, `remove` and inserting share. Keys are
+    /// almost always ASCII, and those are compared without being lower-cased first.
+    fn position(&self, key: &str) -> Option<usize> {
+        if key.is_ascii() {
             self.entries
-                .iter_mut()
-                .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                .iter()
+                .position(|(k, _)| k.eq_ignore_ascii_case(key))
         } else {
             let lower = key.to_lowercase();
-            self.entries.iter_mut().find(|(k, _)| *k == lower)
-        };
-        if let Some((_, existing)) = existing {
-            existing.extend(values);
-            return;
+            self.entries
+                .iter()
+                .position(|(k, _)| k.eq_ignore_ascii_case(key) || *k == lower)
         }
-        let key = if key.is_ascii() {
-            key.to_ascii_lowercase()
-        } else {
-            key.to_lowercase()
-        };
-        self.entries.push((key, values.collect()));
+    }
+
+    fn push_values(&mut self, key: &str, values: impl Iterator<Item = String>) {
+        match self
+            .position(key)
+            .and_then(|index| self.entries.get_mut(index))
+        {
+            Some((_, existing)) => existing.extend(values),
+            None => {
+                let lower = if key.is_ascii() {
+                    key.to_ascii_lowercase()
+                } else {
+                    key.to_lowercase()
+                };
+                self.entries.push((lower, values.collect()));
+            }
+        }
     }
 }
 

@@ -11,7 +11,7 @@ use crate::error::{
 };
 use crate::request::HttpRequest;
 use crate::timestamp::parse_iso8601;
-use crate::uri_encoding::{EscapeError, check_escapes, decode_lenient};
+use crate::uri_encoding::{EscapeError, check_escapes, decode_lenient, query_pairs};
 
 /// The only algorithm SigV4 (not SigV4a) signs with.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
@@ -311,8 +311,7 @@ struct QueryParameters<'a> {
 impl<'a> QueryParameters<'a> {
     fn parse(raw: &'a str) -> Result<Self, SigV4Error> {
         let mut pairs = Vec::new();
-        for piece in raw.split('&').filter(|p| !p.is_empty()) {
-            let (key, value) = piece.split_once('=').unwrap_or((piece, ""));
+        for (key, value) in query_pairs(raw) {
             check_query_escapes(key)?;
             check_query_escapes(value)?;
             let key = decode_lenient(key, true);
@@ -329,7 +328,8 @@ impl<'a> QueryParameters<'a> {
             .iter()
             .find(|(key, _)| key.as_ref() == name.as_bytes())
             .map(|(_, value)| match decode_lenient(value, true) {
-                Cow::Borrowed(bytes) => String::from_utf8_lossy(bytes),
+                // `value` is text, so undecoded it is the same text.
+                Cow::Borrowed(_) => Cow::Borrowed(*value),
                 Cow::Owned(bytes) => Cow::Owned(String::from_utf8_lossy(&bytes).into_owned()),
             })
     }

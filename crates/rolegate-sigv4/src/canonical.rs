@@ -9,7 +9,7 @@ use aws_lc_rs::digest;
 use crate::authentication::{ALGORITHM, Authentication};
 use crate::request::HttpRequest;
 use crate::timestamp::push_basic;
-use crate::uri_encoding::{decode_lenient, encode, encode_into, is_unreserved};
+use crate::uri_encoding::{decode_lenient, encode, encode_into, is_unreserved, query_pairs};
 
 /// The payload hash S3 allows instead of hashing the body.
 pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
@@ -212,12 +212,7 @@ fn push_canonical_uri(out: &mut String, raw_path: &str, s3: bool) {
 /// adds its parameters (the legacy form of [`canonical_request_with_form_body_as_query`]).
 fn canonical_query(raw: &str, form_body: Option<&str>, presigned: bool) -> String {
     let mut pairs: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::new();
-    for piece in raw
-        .split('&')
-        .chain(form_body.into_iter().flat_map(|body| body.split('&')))
-        .filter(|p| !p.is_empty())
-    {
-        let (key, value) = piece.split_once('=').unwrap_or((piece, ""));
+    for (key, value) in query_pairs(raw).chain(form_body.into_iter().flat_map(query_pairs)) {
         let key = canonical_component(key);
         if presigned && key == "X-Amz-Signature" {
             continue;

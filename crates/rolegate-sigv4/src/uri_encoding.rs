@@ -13,9 +13,26 @@ pub(crate) enum EscapeError {
     IllegalHex(String),
 }
 
+/// Whether SigV4 keeps each byte as it is: one lookup per byte, since every byte of a presigned
+/// URL's query is checked on every request.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the loop keeps `index` below the table's length"
+)]
+const UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut index = 0;
+    while index < table.len() {
+        let byte = index as u8;
+        table[index] = byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~');
+        index += 1;
+    }
+    table
+};
+
 /// True for the bytes SigV4 never encodes.
 pub(crate) fn is_unreserved(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+    UNRESERVED.get(usize::from(byte)).copied().unwrap_or(false)
 }
 
 fn upper_hex_digit(nibble: u8) -> char {
@@ -55,10 +72,38 @@ fn hex_value(byte: u8) -> Option<u8> {
     }
 }
 
+/// The `name=value` pieces of a query string or form body, in order: empty pieces are skipped, and
+/// a piece without `=` has an empty value. (`&` and `=` are found with `memchr`: a presigned URL
+/// is split twice per request, and `str::split` walked it character by character.)
+pub(crate) fn query_pairs(raw: &str) -> impl Iterator<Item = (&str, &str)> {
+    let mut rest = raw;
+    std::iter::from_fn(move || {
+        loop {
+            if rest.is_empty() {
+                return None;
+            }
+            let end = memchr::memchr(b'&', rest.as_bytes()).unwrap_or(rest.len());
+            // `&` and `=` are ASCII, so every cut below is on a character boundary.
+            let piece = rest.get(..end).unwrap_or_default();
+            rest = rest.get(end + 1..).unwrap_or_default();
+            if piece.is_empty() {
+                continue;
+            }
+            return Some(match memchr::memchr(b'=', piece.as_bytes()) {
+                Some(eq) => (
+                    piece.get(..eq).unwrap_or_default(),
+                    piece.get(eq + 1..).unwrap_or_default(),
+                ),
+                None => (piece, ""),
+            });
+        }
+    })
+}
+
 /// The first malformed `%` escape of `input`, if any, in AWS's terms.
 pub(crate) fn check_escapes(input: &str) -> Result<(), EscapeError> {
     let mut rest = input.as_bytes();
-    while let Some(percent) = rest.iter().position(|&b| b == b'%') {
+    while let Some(percent) = memchr::memchr(b'%', rest) {
         rest = rest.get(percent + 1..).unwrap_or_default();
         let (Some(&high), Some(&low)) = (rest.first(), rest.get(1)) else {
             return Err(EscapeError::IncompleteTrailing);
@@ -77,10 +122,12 @@ pub(crate) fn check_escapes(input: &str) -> Result<(), EscapeError> {
 /// being canonicalised may never have been validated by [`crate::parse`].
 pub(crate) fn decode_lenient(input: &str, plus_as_space: bool) -> Cow<'_, [u8]> {
     let bytes = input.as_bytes();
-    if !bytes
-        .iter()
-        .any(|&b| b == b'%' || (plus_as_space && b == b'+'))
-    {
+    let escaped = if plus_as_space {
+        memchr::memchr2(b'%', b'+', bytes)
+    } else {
+        memchr::memchr(b'%', bytes)
+    };
+    if escaped.is_none() {
         return Cow::Borrowed(bytes);
     }
     let mut out = Vec::with_capacity(bytes.len());
@@ -108,6 +155,28 @@ pub(crate) fn decode_lenient(input: &str, plus_as_space: bool) -> Cow<'_, [u8]> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_pairs_split_on_the_first_equals_and_skip_empty_pieces() {
+        let pairs: Vec<_> = query_pairs("&a=1&&b&c=x=y&=v&").collect();
+        assert_eq!(pairs, [("a", "1"), ("b", ""), ("c", "x=y"), ("", "v")]);
+        assert_eq!(query_pairs("").count(), 0);
+        assert_eq!(query_pairs("&&").count(), 0);
+        let pairs: Vec<_> = query_pairs("k=ሴ&ሴ").collect();
+        assert_eq!(pairs, [("k", "ሴ"), ("ሴ", "")]);
+    }
+
+    #[test]
+    fn unreserved_bytes_are_exactly_sigv4s() {
+        let kept: Vec<u8> = (0..=u8::MAX).filter(|&b| is_unreserved(b)).collect();
+        let mut expected: Vec<u8> = (b'0'..=b'9')
+            .chain(b'A'..=b'Z')
+            .chain(b'a'..=b'z')
+            .chain(*b"-._~")
+            .collect();
+        expected.sort_unstable();
+        assert_eq!(kept, expected);
+    }
 
     #[test]
     fn encodes_everything_but_unreserved() {

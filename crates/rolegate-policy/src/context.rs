@@ -4,11 +4,47 @@
 //! Context keys compare case-insensitively (`aws:SourceIp` = `AWS:sourceip`); values keep their
 //! case. Every key may have several values (`aws:TagKeys`, `aws:PrincipalOrgPaths`).
 
+use std::borrow::Cow;
+
+use smallvec::SmallVec;
+
+/// One key's values: almost always exactly one, so that one is kept inline.
+type Values = SmallVec<[String; 1]>;
+
+/// The keys a server puts in (nearly) every request context, lower-cased: a key found here is
+/// borrowed instead of lower-cased into a new string. Only a saving; any other key works alike.
+const WELL_KNOWN_KEYS: &[&str] = &[
+    "aws:currenttime",
+    "aws:epochtime",
+    "aws:multifactorauthage",
+    "aws:multifactorauthpresent",
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:principalisawsservice",
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:principalservicename",
+    "aws:principaltype",
+    "aws:requestedregion",
+    "aws:securetransport",
+    "aws:sourceaccount",
+    "aws:sourceidentity",
+    "aws:sourceip",
+    "aws:tagkeys",
+    "aws:tokenissuetime",
+    "aws:userid",
+    "aws:username",
+    "sts:externalid",
+    "sts:rolesessionname",
+    "sts:sourceidentity",
+    "sts:transitivetagkeys",
+];
+
 /// Condition keys and their values.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Context {
     /// (lower-cased key, values), keys unique.
-    entries: Vec<(String, Vec<String>)>,
+    entries: Vec<(Cow<'static, str>, Values)>,
 }
 
 impl Context {
@@ -69,7 +105,7 @@ impl Context {
 
     /// (lower-cased key, values) pairs in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &[String])> {
-        self.entries.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+        self.entries.iter().map(|(k, v)| (k.as_ref(), v.as_slice()))
     }
 
     /// Whether the context has no key.
@@ -98,15 +134,22 @@ impl Context {
             .and_then(|index| self.entries.get_mut(index))
         {
             Some((_, existing)) => existing.extend(values),
-            None => {
-                let lower = if key.is_ascii() {
-                    key.to_ascii_lowercase()
-                } else {
-                    key.to_lowercase()
-                };
-                self.entries.push((lower, values.collect()));
-            }
+            None => self.entries.push((lower_key(key), values.collect())),
         }
+    }
+}
+
+/// `key` lower-cased: borrowed when it is a well-known key, else a new string.
+fn lower_key(key: &str) -> Cow<'static, str> {
+    if !key.is_ascii() {
+        return Cow::Owned(key.to_lowercase());
+    }
+    match WELL_KNOWN_KEYS
+        .iter()
+        .find(|known| known.eq_ignore_ascii_case(key))
+    {
+        Some(known) => Cow::Borrowed(known),
+        None => Cow::Owned(key.to_ascii_lowercase()),
     }
 }
 
@@ -168,6 +211,21 @@ mod tests {
         assert_eq!(ctx.get("empty:key").unwrap(), [] as [String; 0]);
         ctx.remove("AWS:TagKeys");
         assert!(!ctx.contains_key("aws:tagkeys"));
+    }
+
+    #[test]
+    fn well_known_keys_are_lower_case_and_sorted() {
+        for pair in WELL_KNOWN_KEYS.windows(2) {
+            assert!(pair[0] < pair[1], "{pair:?}");
+        }
+        for key in WELL_KNOWN_KEYS {
+            assert_eq!(*key, key.to_ascii_lowercase());
+        }
+        let mut ctx = Context::new();
+        ctx.insert("AWS:SourceIP", "10.0.0.1")
+            .insert("aws:PrincipalTag/Team", "Blue");
+        let keys: Vec<_> = ctx.iter().map(|(key, _)| key).collect();
+        assert_eq!(keys, ["aws:sourceip", "aws:principaltag/team"]);
     }
 
     #[test]

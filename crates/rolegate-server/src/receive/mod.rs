@@ -2,7 +2,7 @@
 //! body-size limit and timeouts, and the hand-over of each request to the pipeline as plain
 //! data (`Incoming`), so that nothing past this module knows about axum.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -107,13 +107,33 @@ async fn api(
             .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
             .collect(),
         body: &body,
-        source_ip: peer.ip().to_string(),
+        source_ip: address_text(peer.ip()),
         user_agent: headers
             .get(axum::http::header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default(),
     };
-    pipeline::handle(&state, incoming).await
+    // Boxed: the pipeline's future is several kilobytes, and every layer above (routing, the
+    // timeout, the connection) would otherwise hold it inline and move it on each hand-over.
+    Box::pin(pipeline::handle(&state, incoming)).await
+}
+
+/// The peer's address as text. IPv4, the usual case, is written with `itoa`: `to_string` went
+/// through the formatting machinery and regrew its string on every request.
+fn address_text(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => {
+            let mut out = String::with_capacity(15);
+            for (i, octet) in v4.octets().into_iter().enumerate() {
+                if i > 0 {
+                    out.push('.');
+                }
+                out.push_str(itoa::Buffer::new().format(octet));
+            }
+            out
+        }
+        IpAddr::V6(v6) => v6.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -122,6 +142,21 @@ mod tests {
     use tower::ServiceExt as _;
 
     use super::*;
+
+    #[test]
+    fn addresses_are_written_as_std_writes_them() {
+        for text in [
+            "127.0.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "10.20.3.45",
+            "::1",
+            "2001:db8::7",
+        ] {
+            let ip: IpAddr = text.parse().unwrap();
+            assert_eq!(address_text(ip), ip.to_string());
+        }
+    }
 
     /// The status `routes` answers `path` with; fails rather than hangs if there is none.
     async fn answer(routes: Router, path: &str) -> StatusCode {

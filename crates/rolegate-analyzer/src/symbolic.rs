@@ -232,6 +232,22 @@ impl Cube {
     /// Requests in this cube but not in `other`, as disjoint cubes.
     pub fn minus(&self, other: &Self, universe: &dyn Universe) -> Vec<Self> {
         // self \ (c1 ∧ c2 ∧ …) = (self ∧ ¬c1) ∪ (self ∧ c1 ∧ ¬c2) ∪ …; disjoint by construction.
+        // Complements are taken within each key's universe, so the pieces together are `self`
+        // kept to the universe of `other`'s keys.
+        if self.intersect(other).is_none() {
+            // Untouched by `other`: that restriction, as one cube. Split along `other`'s keys,
+            // its pieces would multiply at every later subtraction (two trust policies of three
+            // statements took a diff past 24 GB).
+            let mut within = Cube::everything();
+            for (key, constraint) in &other.keys {
+                let (full, _) = universe.universe(key);
+                within.keys.insert(
+                    key.clone(),
+                    KeyConstraint::universal(&full, constraint.multi),
+                );
+            }
+            return self.intersect(&within).into_iter().collect();
+        }
         let mut out = Vec::new();
         let mut prefix = self.clone();
         for (key, constraint) in &other.keys {
@@ -363,6 +379,27 @@ mod tests {
         assert!(sub.admits(Some(&["repo:acme/app:ref:x".into()])));
         assert!(!sub.admits(Some(&["repo:acme/app:pull_request".into()])));
         assert!(!sub.admits(None));
+    }
+
+    #[test]
+    fn a_cube_the_subtrahend_does_not_touch_stays_whole() {
+        let (alphabet, universe) = setup(&["a*", "b*", "x*"]);
+        let mut kept = cube(&alphabet, "k1", "x*", Some(true));
+        kept.keys.insert(
+            "k2".into(),
+            cube(&alphabet, "k2", "b*", Some(true)).keys["k2"].clone(),
+        );
+        // Disjoint on k1; split along k2 first, `kept` would come back in two pieces.
+        let mut other = cube(&alphabet, "k2", "b*", Some(true));
+        other.keys.insert(
+            "k1".into(),
+            cube(&alphabet, "k1", "a*", Some(true)).keys["k1"].clone(),
+        );
+        let left = kept.minus(&other, &universe);
+        assert_eq!(left.len(), 1);
+        assert!(left[0].key("k1").unwrap().admits(Some(&["xy".into()])));
+        assert!(left[0].key("k2").unwrap().admits(Some(&["bz".into()])));
+        assert!(!left[0].key("k1").unwrap().admits(Some(&["ay".into()])));
     }
 
     #[test]

@@ -236,8 +236,8 @@ impl Cube {
         // kept to the universe of `other`'s keys.
         if self.intersect(other).is_none() {
             // Untouched by `other`: that restriction, as one cube. Split along `other`'s keys,
-            // its pieces would multiply at every later subtraction (two trust policies of three
-            // statements took a diff past 24 GB).
+            // its pieces would multiply at every later subtraction (a diff of two small trust
+            // policies went past 24 GB).
             let mut within = Cube::everything();
             for (key, constraint) in &other.keys {
                 let (full, _) = universe.universe(key);

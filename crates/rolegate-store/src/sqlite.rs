@@ -92,6 +92,24 @@ impl SqliteStore {
         .await?;
         rows.iter().map(tag_from_row).collect()
     }
+
+    /// Each row of a listing (users, roles or managed policies: `kind` as the tags table names
+    /// it), made whole with its tags.
+    async fn with_tags<T>(
+        &self,
+        account_id: &str,
+        kind: &str,
+        rows: &[SqliteRow],
+        from_row: fn(&SqliteRow, Vec<Tag>) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut entities = Vec::with_capacity(rows.len());
+        for row in rows {
+            let name: String = row.try_get("name")?;
+            let tags = self.tags_of(account_id, kind, &name).await?;
+            entities.push(from_row(row, tags)?);
+        }
+        Ok(entities)
+    }
 }
 
 fn unix(at: OffsetDateTime) -> i64 {
@@ -235,9 +253,18 @@ fn mfa_from_row(row: &SqliteRow) -> Result<MfaDevice, StoreError> {
     })
 }
 
-/// Whether a write failed only because a unique key already exists.
-fn is_unique_violation(error: &sqlx::Error) -> bool {
-    matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
+/// A write's result, with a unique-key violation reported as `kind` `name` already existing.
+fn or_already_exists<T>(
+    written: Result<T, sqlx::Error>,
+    kind: EntityKind,
+    name: &str,
+) -> Result<T, StoreError> {
+    written.map_err(|error| match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::already_exists(kind, name)
+        }
+        _ => error.into(),
+    })
 }
 
 fn step_to_i64(step: u64) -> Result<i64, StoreError> {
@@ -357,17 +384,7 @@ impl Store for SqliteStore {
         .bind(unix(key.created_at))
         .execute(&mut *tx)
         .await;
-        match inserted {
-            Err(e) if is_unique_violation(&e) => {
-                return Err(StoreError::already_exists(
-                    EntityKind::AccessKey,
-                    &key.access_key_id,
-                ));
-            }
-            other => {
-                other?;
-            }
-        }
+        or_already_exists(inserted, EntityKind::AccessKey, &key.access_key_id)?;
         self.commit(tx).await
     }
 
@@ -452,14 +469,7 @@ impl Store for SqliteStore {
         .bind(unix(user.created_at))
         .execute(&mut *tx)
         .await;
-        match inserted {
-            Err(e) if is_unique_violation(&e) => {
-                return Err(StoreError::already_exists(EntityKind::User, &user.name));
-            }
-            other => {
-                other?;
-            }
-        }
+        or_already_exists(inserted, EntityKind::User, &user.name)?;
         write_tags(&mut tx, (&user.account_id, "user", &user.name), &user.tags).await?;
         self.commit(tx).await
     }
@@ -489,13 +499,8 @@ impl Store for SqliteStore {
         .bind(path_prefix.unwrap_or("/"))
         .fetch_all(&self.reader)
         .await?;
-        let mut users = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let name: String = row.try_get("name")?;
-            let tags = self.tags_of(account_id, "user", &name).await?;
-            users.push(user_from_row(row, tags)?);
-        }
-        Ok(users)
+        self.with_tags(account_id, "user", &rows, user_from_row)
+            .await
     }
 
     async fn update_user(
@@ -538,14 +543,7 @@ impl Store for SqliteStore {
                     .bind(&current)
                     .execute(&mut *tx)
                     .await;
-            match renamed {
-                Err(e) if is_unique_violation(&e) => {
-                    return Err(StoreError::already_exists(EntityKind::User, new_name));
-                }
-                other => {
-                    other?;
-                }
-            }
+            or_already_exists(renamed, EntityKind::User, new_name)?;
             for table in ["tags", "inline_policies", "attached_policies"] {
                 let sql = format!(
                     "UPDATE {table} SET entity_name = ? \
@@ -612,14 +610,7 @@ impl Store for SqliteStore {
         .bind(unix(role.created_at))
         .execute(&mut *tx)
         .await;
-        match inserted {
-            Err(e) if is_unique_violation(&e) => {
-                return Err(StoreError::already_exists(EntityKind::Role, &role.name));
-            }
-            other => {
-                other?;
-            }
-        }
+        or_already_exists(inserted, EntityKind::Role, &role.name)?;
         write_tags(&mut tx, (&role.account_id, "role", &role.name), &role.tags).await?;
         self.commit(tx).await
     }
@@ -649,13 +640,8 @@ impl Store for SqliteStore {
         .bind(path_prefix.unwrap_or("/"))
         .fetch_all(&self.reader)
         .await?;
-        let mut roles = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let name: String = row.try_get("name")?;
-            let tags = self.tags_of(account_id, "role", &name).await?;
-            roles.push(role_from_row(row, tags)?);
-        }
-        Ok(roles)
+        self.with_tags(account_id, "role", &rows, role_from_row)
+            .await
     }
 
     async fn update_role(
@@ -948,17 +934,7 @@ impl Store for SqliteStore {
         .bind(unix(policy.updated_at))
         .execute(&mut *tx)
         .await;
-        match inserted {
-            Err(e) if is_unique_violation(&e) => {
-                return Err(StoreError::already_exists(
-                    EntityKind::ManagedPolicy,
-                    &policy.name,
-                ));
-            }
-            other => {
-                other?;
-            }
-        }
+        or_already_exists(inserted, EntityKind::ManagedPolicy, &policy.name)?;
         sqlx::query(
             "INSERT INTO policy_versions (policy_arn, version_id, document, created_at) \
              VALUES (?, 'v1', ?, ?)",
@@ -1005,14 +981,11 @@ impl Store for SqliteStore {
             .bind(scope.path_prefix.as_deref().unwrap_or("/"))
             .fetch_all(&self.reader)
             .await?;
-        let mut policies = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let name: String = row.try_get("name")?;
-            let tags = self.tags_of(account_id, "policy", &name).await?;
-            let policy = policy_from_row(row, tags)?;
-            if !scope.only_attached || policy.attachment_count > 0 {
-                policies.push(policy);
-            }
+        let mut policies = self
+            .with_tags(account_id, "policy", &rows, policy_from_row)
+            .await?;
+        if scope.only_attached {
+            policies.retain(|policy| policy.attachment_count > 0);
         }
         Ok(policies)
     }
@@ -1199,17 +1172,7 @@ impl Store for SqliteStore {
         .bind(unix(device.created_at))
         .execute(&mut *tx)
         .await;
-        match inserted {
-            Err(e) if is_unique_violation(&e) => {
-                return Err(StoreError::already_exists(
-                    EntityKind::MfaDevice,
-                    &device.serial_number,
-                ));
-            }
-            other => {
-                other?;
-            }
-        }
+        or_already_exists(inserted, EntityKind::MfaDevice, &device.serial_number)?;
         self.commit(tx).await
     }
 

@@ -1,5 +1,6 @@
 """STS through boto3 and the aws CLI: the seed scenarios and AssumeRole's rules and errors."""
 
+import json
 import time
 
 import pytest
@@ -201,6 +202,63 @@ def test_transitive_tags_cannot_be_overridden_when_chaining(server):
         "from the calling session.")
     chained = sts.assume_role(RoleArn=target, RoleSessionName="c1", Tags=[{"Key": "Stage", "Value": "2"}])
     assert chained["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{ACCOUNT_A}:assumed-role/ChainTagged/c1"
+
+
+# --- Source identity ------------------------------------------------------------------------------
+
+def test_source_identity_needs_permission_and_sticks_through_the_chain(server):
+    iam = server.iam(ROOT_A)
+
+    def trust(principal, actions, source=None):
+        statement = {"Effect": "Allow", "Principal": {"AWS": principal}, "Action": actions}
+        if source:
+            statement["Condition"] = {"StringEquals": {"sts:SourceIdentity": source}}
+        return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+    alice_arn = f"arn:aws:iam::{ACCOUNT_A}:user/alice"
+    iam.create_role(RoleName="SourcedEntry",
+                    AssumeRolePolicyDocument=trust(alice_arn, ["sts:AssumeRole", "sts:SetSourceIdentity"], "alice"))
+    entry = f"arn:aws:iam::{ACCOUNT_A}:role/SourcedEntry"
+    iam.create_role(RoleName="SourcedNext",
+                    AssumeRolePolicyDocument=trust(entry, ["sts:AssumeRole", "sts:SetSourceIdentity"], "alice"))
+    iam.create_role(RoleName="SourcedOpen",
+                    AssumeRolePolicyDocument=trust(entry, ["sts:AssumeRole", "sts:SetSourceIdentity"]))
+    iam.create_role(RoleName="SourcedPlain", AssumeRolePolicyDocument=trust(entry, "sts:AssumeRole"))
+    following, open_, plain = (
+        f"arn:aws:iam::{ACCOUNT_A}:role/{name}" for name in ("SourcedNext", "SourcedOpen", "SourcedPlain"))
+
+    # Setting one needs sts:SetSourceIdentity, and the trust policy sees it as sts:SourceIdentity.
+    assert error_of(assume, server, VENDOR, SourceIdentity="vendor-dev") == (
+        "AccessDenied", 403, not_authorized(VENDOR_ARN, "sts:SetSourceIdentity", ROLE))
+    assert error_of(assume, server, ALICE, role=entry, SourceIdentity="bob") == (
+        "AccessDenied", 403, not_authorized(alice_arn, "sts:AssumeRole", entry))
+    out = assume(server, ALICE, role=entry, SourceIdentity="alice")
+    assert out["SourceIdentity"] == "alice"
+
+    # It sticks: the next role sees it without being told, must allow carrying it on, and the
+    # session cannot name another.
+    sts = server.session_client("sts", out["Credentials"])
+    session_arn = out["AssumedRoleUser"]["Arn"]
+    assert error_of(sts.assume_role, RoleArn=plain, RoleSessionName="c1") == (
+        "AccessDenied", 403, not_authorized(session_arn, "sts:SetSourceIdentity", plain))
+    assert error_of(sts.assume_role, RoleArn=following, RoleSessionName="c1", SourceIdentity="mallory") == (
+        "AccessDenied", 403, not_authorized(session_arn, "sts:AssumeRole", following))
+    chained = sts.assume_role(RoleArn=following, RoleSessionName="c1")
+    assert chained["SourceIdentity"] == "alice"
+    assert error_of(sts.assume_role, RoleArn=open_, RoleSessionName="c2", SourceIdentity="alice2") == (
+        "AccessDenied", 403, not_authorized(session_arn, "sts:SetSourceIdentity", open_))
+    assert sts.assume_role(RoleArn=open_, RoleSessionName="c2", SourceIdentity="alice")["SourceIdentity"] == "alice"
+
+    # The value's own rules.
+    unchecked = server.sts(ALICE, validate=False)
+    for value, constraint in [
+        ("a", "Member must have length greater than or equal to 2"),
+        ("aws:alice", "Member must satisfy regular expression pattern: [\\w+=,.@-]*"),
+    ]:
+        assert error_of(unchecked.assume_role, RoleArn=entry, RoleSessionName="s1", SourceIdentity=value) == (
+            "ValidationError", 400,
+            f"1 validation error detected: Value '{value}' at 'sourceIdentity' failed to satisfy constraint: "
+            f"{constraint}"), value
 
 
 # --- MFA ------------------------------------------------------------------------------------------

@@ -6,6 +6,10 @@
 //! policies; MFA code; role lookup and authorization (trust ∧ identity, plus `sts:TagSession`
 //! and `sts:SetSourceIdentity` when used) — a missing role answers exactly like a denied one;
 //! then the duration caps (role chaining, `MaxSessionDuration`); then minting.
+//!
+//! A source identity is sticky: once a session has one, every role assumed from it carries it
+//! on, so the next role's trust must allow `sts:SetSourceIdentity` even when the request does
+//! not name one, and naming a different one is refused.
 
 use std::collections::BTreeMap;
 
@@ -215,6 +219,11 @@ pub async fn handle(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsE
         None => None,
     };
     let denied = |action: &str| AwsError::not_authorized(&caller.arn, action, &request.role_arn);
+    let inherited_source = caller
+        .session
+        .as_ref()
+        .and_then(|s| s.source_identity.as_deref());
+    let source_identity = request.source_identity.as_deref().or(inherited_source);
     let Some(role) = role else {
         ctx.decisions.push(authorize::DecisionRecord {
             action: "sts:AssumeRole".into(),
@@ -228,14 +237,20 @@ pub async fn handle(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsE
     if !request.tags.is_empty() {
         actions.push("sts:TagSession");
     }
-    if request.source_identity.is_some() {
+    if source_identity.is_some() {
         actions.push("sts:SetSourceIdentity");
     }
     for action in actions {
         let mut engine_request =
             authorize::request_for(caller, &ctx.facts, action, &request.role_arn);
         engine_request.resource_account = Some(role.role.account_id.clone());
-        add_assume_role_context(&mut engine_request.context, &request, &role, mfa_now);
+        add_assume_role_context(
+            &mut engine_request.context,
+            &request,
+            source_identity,
+            &role,
+            mfa_now,
+        );
         let record = authorize::decide(caller, &engine_request, std::slice::from_ref(&role.trust));
         let allowed = record.decision == Decision::Allowed;
         ctx.decisions.push(record);
@@ -245,11 +260,7 @@ pub async fn handle(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsE
     }
 
     // A source identity, once set, stays for the whole chain.
-    let inherited_source = caller
-        .session
-        .as_ref()
-        .and_then(|s| s.source_identity.clone());
-    if let (Some(old), Some(new)) = (&inherited_source, &request.source_identity)
+    if let (Some(old), Some(new)) = (inherited_source, &request.source_identity)
         && old != new
     {
         return Err(denied("sts:SetSourceIdentity"));
@@ -283,7 +294,7 @@ pub async fn handle(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsE
         source_principal_arn: caller.arn.clone(),
         tags,
         transitive_tag_keys,
-        source_identity: request.source_identity.clone().or(inherited_source),
+        source_identity: source_identity.map(str::to_owned),
         mfa_authenticated_at: if mfa_now {
             Some(now)
         } else {
@@ -359,10 +370,12 @@ async fn session_policy_exists(ctx: &Ctx<'_>, policy_arn: &str) -> Result<(), Aw
     }
 }
 
-/// The condition keys AssumeRole adds to the caller's context.
+/// The condition keys AssumeRole adds to the caller's context; `source_identity` is the one the
+/// new session will carry (named in the request or inherited from the calling session).
 fn add_assume_role_context(
     context: &mut rolegate_policy::Context,
     request: &AssumeRoleRequest,
+    source_identity: Option<&str>,
     role: &RoleEntry,
     mfa_now: bool,
 ) {
@@ -370,8 +383,8 @@ fn add_assume_role_context(
     if let Some(external_id) = &request.external_id {
         context.insert("sts:ExternalId", external_id.clone());
     }
-    if let Some(source) = &request.source_identity {
-        context.insert("sts:SourceIdentity", source.clone());
+    if let Some(source) = source_identity {
+        context.insert("sts:SourceIdentity", source);
     }
     if !request.transitive_tag_keys.is_empty() {
         context.insert_all(

@@ -74,6 +74,57 @@ def test_session_policy_narrows_the_session(server):
     assert (code, status) == ("AccessDenied", 403)
 
 
+def test_managed_session_policy_narrows_the_session(server):
+    document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*"}]}'
+    arn = server.iam(ROOT_A).create_policy(PolicyName="SessionListRoles", PolicyDocument=document)["Policy"]["Arn"]
+    out = assume(server, VENDOR, PolicyArns=[{"arn": arn}])
+    assert 0 < out["PackedPolicySize"] <= 100
+    iam = server.session_client("iam", out["Credentials"])
+    assert iam.list_roles()["Roles"]
+    code, status, _ = error_of(iam.get_role, RoleName="VendorAccess")
+    assert (code, status) == ("AccessDenied", 403)
+    missing = f"arn:aws:iam::{ACCOUNT_A}:policy/NoSuchPolicy"
+    code, status, _ = error_of(assume, server, VENDOR, PolicyArns=[{"arn": missing}])
+    assert (code, status) == ("InvalidParameterValue", 400)
+
+
+def test_trust_conditions_see_the_caller_and_the_request(server):
+    condition = {
+        "IpAddress": {"aws:SourceIp": "127.0.0.0/8"},
+        "StringEquals": {
+            "aws:PrincipalType": "User", "aws:PrincipalAccount": ACCOUNT_B, "aws:PrincipalTag/dept": "eng",
+            "aws:RequestTag/team": "blue",
+        },
+        "ForAllValues:StringEquals": {"aws:TagKeys": ["team"]},
+        "StringLike": {"sts:RoleSessionName": "ticket-*"},
+        "DateGreaterThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"},
+    }
+    trust = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_B}:root"},
+        "Action": ["sts:AssumeRole", "sts:TagSession"], "Condition": condition}]}
+    server.iam(ROOT_A).create_role(RoleName="Conditioned", AssumeRolePolicyDocument=json.dumps(trust))
+    role = f"arn:aws:iam::{ACCOUNT_A}:role/Conditioned"
+    blue = [{"Key": "team", "Value": "blue"}]
+    denied = ("AccessDenied", 403, not_authorized(VENDOR_ARN, "sts:AssumeRole", role))
+
+    # The caller's own tag is read when the request is made: untagged, the vendor is refused.
+    assert error_of(assume, server, VENDOR, role=role, session="ticket-1", Tags=blue) == denied
+    iam_b = server.iam(ROOT_B)
+    iam_b.tag_user(UserName="vendor", Tags=[{"Key": "dept", "Value": "eng"}])
+    try:
+        out = assume(server, VENDOR, role=role, session="ticket-1", Tags=blue)
+        assert out["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{ACCOUNT_A}:assumed-role/Conditioned/ticket-1"
+        for kwargs in [
+            dict(session="ticket-1"),                                          # no aws:RequestTag/team
+            dict(session="ticket-1", Tags=[{"Key": "team", "Value": "red"}]),  # aws:RequestTag/team
+            dict(session="ticket-1", Tags=blue + [{"Key": "x", "Value": "1"}]),  # aws:TagKeys
+            dict(session="other", Tags=blue),                                  # sts:RoleSessionName
+        ]:
+            assert error_of(assume, server, VENDOR, role=role, **kwargs) == denied, kwargs
+    finally:
+        iam_b.untag_user(UserName="vendor", TagKeys=["dept"])
+
+
 def test_cross_account_caller_needs_its_own_policy(server):
     code, status, message = error_of(assume, server, NOPOLICY)
     assert (code, status) == ("AccessDenied", 403)

@@ -1,5 +1,6 @@
-"""The wire: SigV4 failures, tokens (tampered, expired), unknown actions, presigned GET,
-the audit log, and a restart that keeps state and sessions."""
+"""The wire: SigV4 failures (wrong secret, unknown key, incomplete header, outside the clock
+window, expired presigned URL), tokens (tampered, expired), unknown actions, presigned GET, the
+audit log, and a restart that keeps state and sessions."""
 
 import base64
 import datetime
@@ -66,6 +67,32 @@ def test_request_time_outside_the_window(server):
     code, message = error_parts(body)
     assert (status, code) == (403, "SignatureDoesNotMatch")
     assert message.startswith("Signature expired: ") and message.endswith(" - 15 min.)")
+
+
+def test_incomplete_signature(server):
+    sent = {}
+
+    def without_signature(headers):
+        headers["Authorization"] = headers["Authorization"].split(", Signature=")[0]
+        sent.update(headers)
+        return headers
+
+    status, body = server.signed(IDENTITY, VENDOR, tamper=without_signature)
+    assert (status, error_parts(body)) == (400, (
+        "IncompleteSignature",
+        "Authorization header requires 'Signature' parameter. Authorization=" + sent["Authorization"]))
+
+
+def test_expired_presigned_url(server):
+    url = server.sts(VENDOR).generate_presigned_url("get_caller_identity", ExpiresIn=1, HttpMethod="GET")
+    time.sleep(2.2)
+    try:
+        urllib.request.urlopen(url, timeout=5)
+        raise AssertionError("expired presigned URL accepted")
+    except urllib.error.HTTPError as e:
+        code, message = error_parts(e.read().decode())
+        assert (e.code, code) == (403, "SignatureDoesNotMatch")
+        assert message.startswith("Signature expired: ") and message.endswith(" - 1 sec.)"), message
 
 
 def test_tampered_session_token(server):

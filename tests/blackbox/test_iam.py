@@ -227,6 +227,40 @@ def test_attached_managed_policy_grants(server, iam):
     assert iam.get_policy(PolicyArn=arn)["Policy"]["AttachmentCount"] >= 2
 
 
+def test_listings_and_detaching(server, iam):
+    iam.create_user(UserName="lister", Path="/listing/")
+    iam.put_user_policy(UserName="lister", PolicyName="get", PolicyDocument=json.dumps(ALLOW_ALL_GET))
+    # boto3 decodes the URL-encoded document back into the policy.
+    got = iam.get_user_policy(UserName="lister", PolicyName="get")
+    assert (got["UserName"], got["PolicyName"], got["PolicyDocument"]) == ("lister", "get", ALLOW_ALL_GET)
+    assert [u["UserName"] for u in iam.list_users(PathPrefix="/listing/")["Users"]] == ["lister"]
+
+    arn = iam.create_policy(PolicyName="ListedLocal", Path="/listing/",
+                            PolicyDocument=json.dumps(ALLOW_ALL_GET))["Policy"]["Arn"]
+    local = {p["PolicyName"] for p in iam.list_policies(Scope="Local", PathPrefix="/listing/")["Policies"]}
+    assert local == {"ListedLocal"}
+    assert iam.list_policies(Scope="Local", PathPrefix="/listing/", OnlyAttached=True)["Policies"] == []
+
+    iam.create_role(RoleName="Listed", AssumeRolePolicyDocument=json.dumps(TRUST_B))
+    iam.attach_role_policy(RoleName="Listed", PolicyArn=arn)
+    assert iam.list_attached_role_policies(RoleName="Listed")["AttachedPolicies"] == [
+        {"PolicyName": "ListedLocal", "PolicyArn": arn}]
+    attached = iam.list_policies(Scope="Local", PathPrefix="/listing/", OnlyAttached=True)["Policies"]
+    assert [(p["PolicyName"], p["AttachmentCount"]) for p in attached] == [("ListedLocal", 1)]
+
+    # A detached policy stops granting at once.
+    iam.create_user(UserName="detached")
+    iam.attach_user_policy(UserName="detached", PolicyArn=arn)
+    key = iam.create_access_key(UserName="detached")["AccessKey"]
+    detached = server.iam((key["AccessKeyId"], key["SecretAccessKey"]))
+    assert detached.get_role(RoleName="Listed")["Role"]["RoleName"] == "Listed"
+    iam.detach_user_policy(UserName="detached", PolicyArn=arn)
+    assert iam.list_attached_user_policies(UserName="detached")["AttachedPolicies"] == []
+    assert error_of(detached.get_role, RoleName="Listed")[:2] == ("AccessDenied", 403)
+    assert error_of(iam.detach_user_policy, UserName="detached", PolicyArn=arn) == (
+        "NoSuchEntity", 404, f"Policy {arn} was not found.")
+
+
 def test_policy_documents_are_url_encoded_on_the_wire(server):
     status, body = server.signed({"Action": "GetRole", "Version": "2010-05-08", "RoleName": "VendorAccess"},
                                  ROOT_A, service="iam")

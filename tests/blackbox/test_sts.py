@@ -336,6 +336,15 @@ def test_mfa_code_is_checked_and_used_once(server):
     assert error_of(assume, server, ALICE, role=role, SerialNumber=serial, TokenCode=code) == (
         "AccessDenied", 403, "MultiFactorAuthentication failed with invalid MFA one time pass code. ")
 
+    # Deactivating needs iam:DeactivateMFADevice, which alice's policy does not grant; the root may.
+    assert error_of(iam.deactivate_mfa_device, UserName="alice", SerialNumber=serial) == (
+        "AccessDenied", 403, not_authorized(alice_arn, "iam:DeactivateMFADevice", alice_arn))
+    root = server.iam(ROOT_A)
+    root.deactivate_mfa_device(UserName="alice", SerialNumber=serial)
+    assert iam.list_mfa_devices(UserName="alice")["MFADevices"] == []
+    assert error_of(root.deactivate_mfa_device, UserName="alice", SerialNumber=serial) == (
+        "NoSuchEntity", 404, f"MFA Device with serial number {serial} does not exist.")
+
 
 # --- GetSessionToken and GetAccessKeyInfo -------------------------------------------------------------
 

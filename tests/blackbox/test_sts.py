@@ -1,6 +1,7 @@
 """STS through boto3 and the aws CLI: the seed scenarios and AssumeRole's rules and errors."""
 
 import json
+import re
 import time
 
 import pytest
@@ -72,6 +73,15 @@ def test_session_policy_narrows_the_session(server):
     assert iam.list_roles()["Roles"]
     code, status, _ = error_of(iam.get_role, RoleName="VendorAccess")
     assert (code, status) == ("AccessDenied", 403)
+
+
+def test_session_policy_over_the_packed_limit(server):
+    actions = [f"iam:GetRole{i}" for i in range(150)]
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]})
+    code, status, message = error_of(assume, server, VENDOR, Policy=policy)
+    assert (code, status) == ("PackedPolicyTooLarge", 400)
+    percent = re.fullmatch(r"Packed policy consumes (\d+)% of allotted space, please use smaller policy\.", message)
+    assert percent and int(percent.group(1)) > 100, message
 
 
 def test_managed_session_policy_narrows_the_session(server):
@@ -356,6 +366,48 @@ def test_get_session_token(server):
     # Not role chaining: a GetSessionToken session may ask for more than an hour.
     out = sts.assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT_A}:role/ChainTarget", RoleSessionName="gst", DurationSeconds=7200)
     assert out["Credentials"]
+
+
+def test_get_session_token_limits(server):
+    unchecked = server.sts(ALICE, validate=False)
+    for value, constraint in [(899, "greater than or equal to 900"), (129601, "less than or equal to 129600")]:
+        assert error_of(unchecked.get_session_token, DurationSeconds=value) == (
+            "ValidationError", 400,
+            f"1 validation error detected: Value '{value}' at 'durationSeconds' failed to satisfy constraint: "
+            f"Member must have value {constraint}"), value
+    # An account root's session is capped at an hour, whatever it asks for.
+    creds = server.sts(ROOT_A).get_session_token(DurationSeconds=7200)["Credentials"]
+    assert 3500 < creds["Expiration"].timestamp() - time.time() <= 3600
+
+
+def test_mfa_proven_to_get_session_token_carries_into_assume_role(server):
+    root = server.iam(ROOT_A)
+    root.create_user(UserName="carol")
+    root.put_user_policy(UserName="carol", PolicyName="assume", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}))
+    key = root.create_access_key(UserName="carol")["AccessKey"]
+    carol, carol_arn = (key["AccessKeyId"], key["SecretAccessKey"]), f"arn:aws:iam::{ACCOUNT_A}:user/carol"
+    trust = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": carol_arn}, "Action": "sts:AssumeRole",
+        "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"},
+                      "NumericLessThan": {"aws:MultiFactorAuthAge": "300"}}}]}
+    root.create_role(RoleName="CarolNeedsMfa", AssumeRolePolicyDocument=json.dumps(trust))
+    role = f"arn:aws:iam::{ACCOUNT_A}:role/CarolNeedsMfa"
+    device = root.create_virtual_mfa_device(VirtualMFADeviceName="carol-phone")["VirtualMFADevice"]
+    serial, seed = device["SerialNumber"], device["Base32StringSeed"].decode()
+    now = time.time()
+    root.enable_mfa_device(UserName="carol", SerialNumber=serial,
+                           AuthenticationCode1=totp(seed, now, -1), AuthenticationCode2=totp(seed, now))
+
+    denied = ("AccessDenied", 403, not_authorized(carol_arn, "sts:AssumeRole", role))
+    assert error_of(assume, server, carol, role=role) == denied
+    # A session without MFA does not count; one that proved MFA does, and passes it on.
+    plain = server.sts(carol).get_session_token(DurationSeconds=900)["Credentials"]
+    assert error_of(server.session_client("sts", plain).assume_role, RoleArn=role, RoleSessionName="c1") == denied
+    proven = server.sts(carol).get_session_token(
+        DurationSeconds=900, SerialNumber=serial, TokenCode=totp(seed, time.time(), 1))["Credentials"]
+    out = server.session_client("sts", proven).assume_role(RoleArn=role, RoleSessionName="c1")
+    assert out["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{ACCOUNT_A}:assumed-role/CarolNeedsMfa/c1"
 
 
 def test_get_access_key_info_reads_the_account_from_the_key(server):

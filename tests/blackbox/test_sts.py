@@ -93,6 +93,11 @@ def test_managed_session_policy_narrows_the_session(server):
     assert iam.list_roles()["Roles"]
     code, status, _ = error_of(iam.get_role, RoleName="VendorAccess")
     assert (code, status) == ("AccessDenied", 403)
+    # Inline and managed session policies together grant what either grants (within the role's).
+    inline = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetRole","Resource":"*"}]}'
+    both = server.session_client("iam", assume(server, VENDOR, Policy=inline, PolicyArns=[{"arn": arn}])["Credentials"])
+    assert both.get_role(RoleName="VendorAccess")["Role"]["RoleName"] == "VendorAccess"
+    assert both.list_roles()["Roles"]
     missing = f"arn:aws:iam::{ACCOUNT_A}:policy/NoSuchPolicy"
     code, status, _ = error_of(assume, server, VENDOR, PolicyArns=[{"arn": missing}])
     assert (code, status) == ("InvalidParameterValue", 400)
@@ -241,6 +246,27 @@ def test_session_tags_need_tag_session(server):
     assert out["PackedPolicySize"] >= 1
     assert error_of(assume, server, VENDOR, Tags=tags) == (
         "AccessDenied", 403, not_authorized(VENDOR_ARN, "sts:TagSession", ROLE))
+
+
+def test_session_tags_override_role_tags_as_principal_tags(server):
+    root = server.iam(ROOT_A)
+    trust = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_B}:root"},
+        "Action": ["sts:AssumeRole", "sts:TagSession"]}]}
+    root.create_role(RoleName="TagGated", AssumeRolePolicyDocument=json.dumps(trust),
+                     Tags=[{"Key": "Project", "Value": "Y"}])
+    root.put_role_policy(RoleName="TagGated", PolicyName="gated", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "iam:GetRole", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:PrincipalTag/Project": "X"}}}]}))
+    role = f"arn:aws:iam::{ACCOUNT_A}:role/TagGated"
+    # The role's own tag is the session's principal tag until a session tag of the same key, in
+    # any case, replaces it.
+    untagged = server.session_client("iam", assume(server, VENDOR, role=role)["Credentials"])
+    assert error_of(untagged.get_role, RoleName="TagGated")[:2] == ("AccessDenied", 403)
+    tagged = server.session_client(
+        "iam", assume(server, VENDOR, role=role, Tags=[{"Key": "project", "Value": "X"}])["Credentials"])
+    assert tagged.get_role(RoleName="TagGated")["Role"]["RoleName"] == "TagGated"
 
 
 def test_session_tag_rules(server):

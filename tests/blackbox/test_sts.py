@@ -73,6 +73,11 @@ def test_session_policy_narrows_the_session(server):
     assert iam.list_roles()["Roles"]
     code, status, _ = error_of(iam.get_role, RoleName="VendorAccess")
     assert (code, status) == ("AccessDenied", 403)
+    # GetCallerIdentity needs no permission: even a session that denies everything may call it.
+    deny_all = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}'
+    denied = assume(server, VENDOR, Policy=deny_all)
+    me = server.session_client("sts", denied["Credentials"]).get_caller_identity()
+    assert me["Arn"] == denied["AssumedRoleUser"]["Arn"]
 
 
 def test_session_policy_over_the_packed_limit(server):
@@ -193,6 +198,15 @@ def test_principal_org_id_condition(server):
     role = f"arn:aws:iam::{ACCOUNT_A}:role/OrgOnly"
     assert assume(server, ALICE, role=role)["Credentials"]
     assert error_of(assume, server, VENDOR, role=role)[0] == "AccessDenied"
+    # The organization path, as AWS gives it: a multivalued key, matched here with a wildcard.
+    trust = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
+        "Condition": {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"}}}]}
+    server.iam(ROOT_A).create_role(RoleName="OuOnly", AssumeRolePolicyDocument=json.dumps(trust))
+    role = f"arn:aws:iam::{ACCOUNT_A}:role/OuOnly"
+    assert assume(server, ALICE, role=role)["Credentials"]
+    assert error_of(assume, server, VENDOR, role=role) == (
+        "AccessDenied", 403, not_authorized(VENDOR_ARN, "sts:AssumeRole", role))
 
 
 # --- Durations and chaining -----------------------------------------------------------------------

@@ -418,6 +418,10 @@ def test_get_session_token_limits(server):
     # An account root's session is capped at an hour, whatever it asks for.
     creds = server.sts(ROOT_A).get_session_token(DurationSeconds=7200)["Credentials"]
     assert 3500 < creds["Expiration"].timestamp() - time.time() <= 3600
+    # Without MFA, such a session may not call IAM, even the root's.
+    assert error_of(server.session_client("iam", creds).list_users) == (
+        "InvalidClientTokenId", 403, "The security token included in the request is invalid.")
+    assert server.session_client("sts", creds).get_caller_identity()["Account"] == ACCOUNT_A
 
 
 def test_mfa_proven_to_get_session_token_carries_into_assume_role(server):
@@ -448,6 +452,12 @@ def test_mfa_proven_to_get_session_token_carries_into_assume_role(server):
         DurationSeconds=900, SerialNumber=serial, TokenCode=totp(seed, time.time(), 1))["Credentials"]
     out = server.session_client("sts", proven).assume_role(RoleArn=role, RoleSessionName="c1")
     assert out["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{ACCOUNT_A}:assumed-role/CarolNeedsMfa/c1"
+    # GetSessionToken's credentials reach IAM only with MFA: without it they are not even
+    # authenticated there; with it, carol's own (missing) permissions decide.
+    assert error_of(server.session_client("iam", plain).list_users) == (
+        "InvalidClientTokenId", 403, "The security token included in the request is invalid.")
+    assert error_of(server.session_client("iam", proven).list_users) == (
+        "AccessDenied", 403, not_authorized(carol_arn, "iam:ListUsers", f"arn:aws:iam::{ACCOUNT_A}:user/*"))
 
 
 def test_get_access_key_info_reads_the_account_from_the_key(server):

@@ -2,8 +2,9 @@
 //!
 //! Long-term keys are looked up in the [`Directory`](crate::directory::Directory) (cached);
 //! temporary keys are authenticated by opening the sealed session token, with no database
-//! read. Failures carry AWS's codes and texts in AWS's order: malformed signature, time and
-//! scope, unknown key or bad token, then the signature itself.
+//! read. GetSessionToken's keys are good for IAM only when their session proved MFA. Failures
+//! carry AWS's codes and texts in AWS's order: malformed signature, time and scope, unknown key
+//! or bad token, then the signature itself.
 
 mod caller;
 
@@ -15,7 +16,7 @@ use time::OffsetDateTime;
 
 pub use caller::{Caller, CallerKind};
 
-use crate::credentials::TokenError;
+use crate::credentials::{SessionKind, TokenError};
 use crate::directory::KeyIdentity;
 use crate::state::AppState;
 
@@ -64,6 +65,12 @@ pub async fn authenticate(
                 })?;
             rolegate_sigv4::verify(request, &auth, &session.secret_access_key, now, &options)
                 .map_err(|e| sigv4_error(&e))?;
+            // GetSessionToken's credentials reach IAM only when the session proved MFA; AWS
+            // refuses them as an invalid token.
+            let token_session = matches!(session.kind, SessionKind::User | SessionKind::Root);
+            if service == Service::Iam && token_session && session.mfa_authenticated_at.is_none() {
+                return Err(AwsError::invalid_client_token_id());
+            }
             caller::from_session(state, session).await?
         }
         None => {

@@ -1,5 +1,5 @@
-"""The README's aws CLI walkthrough, run as written: its commands are read from README.md, so
-the walkthrough cannot drift from what the server does."""
+"""The README's first command (`serve --dev`) and its aws CLI walkthrough, run as written: the
+walkthrough's commands are read from README.md, so it cannot drift from what the server does."""
 
 import json
 import os
@@ -7,8 +7,13 @@ import re
 import shlex
 import shutil
 import subprocess
+import time
+import urllib.request
 
-from conftest import REPO, Server
+import boto3
+from botocore.config import Config
+
+from conftest import REPO, Server, binary, free_port
 
 SECTION = "## The seeds' scenario against the server, with the aws CLI"
 
@@ -73,3 +78,46 @@ def test_the_readme_walkthrough_works_as_written(tmp_path):
         assert any(json.loads(line)["eventName"] == "AssumeRole" for line in audit)
     finally:
         server.stop()
+
+
+def test_serve_dev_makes_a_ready_account_in_the_default_data_dir(tmp_path):
+    """`serve --dev`, as the README's first command runs it: no bootstrap, no --data-dir."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+
+    def start():
+        process = subprocess.Popen([binary(), "serve", "--dev", "--listen", f"127.0.0.1:{port}"], cwd=tmp_path,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(url + "/health", timeout=1):
+                    return process
+            except OSError:
+                assert process.poll() is None, process.stdout.read()
+                time.sleep(0.05)
+        raise AssertionError("serve --dev did not become healthy")
+
+    def stop(process):
+        process.terminate()
+        return process.communicate(timeout=10)[0]
+
+    def client(service):
+        return boto3.client(service, endpoint_url=url, region_name="us-east-1", aws_access_key_id="test",
+                            aws_secret_access_key="test", config=Config(retries={"max_attempts": 1}))
+
+    process = start()
+    try:
+        me = client("sts").get_caller_identity()
+        assert (me["Account"], me["Arn"]) == ("000000000000", "arn:aws:iam::000000000000:root")
+        client("iam").create_user(UserName="kept")
+    finally:
+        printed = stop(process)
+    assert "000000000000" in printed
+    assert (tmp_path / "rolegate-data").is_dir()
+    # Started again on the same directory, --dev leaves what is there as it was.
+    process = start()
+    try:
+        assert client("iam").get_user(UserName="kept")["User"]["Arn"] == "arn:aws:iam::000000000000:user/kept"
+    finally:
+        stop(process)

@@ -80,8 +80,9 @@ class Server:
         args = [binary(), "serve", "--listen", f"127.0.0.1:{self.port}", "--data-dir", str(self.data_dir)]
         if self.bootstrap:
             args += ["--bootstrap", str(self.bootstrap)]
-        env = dict(os.environ, **self.env, **(extra_env or {}))
-        env.pop("ROLEGATE_KEYRING", None)
+        # The key ring comes from the data dir unless this server is given one.
+        env = {name: value for name, value in os.environ.items() if name != "ROLEGATE_KEYRING"}
+        env.update(self.env, **(extra_env or {}))
         self.process = subprocess.Popen(args, stdout=open(self.log, "a"), stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:

@@ -8,8 +8,9 @@ import json
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
-from conftest import ACCOUNT_A, ROOT_A, VENDOR, error_of
+from conftest import ACCOUNT_A, ROOT_A, VENDOR, Server, error_of
 
 ROLE = f"arn:aws:iam::{ACCOUNT_A}:role/VendorAccess"
 IDENTITY = {"Action": "GetCallerIdentity", "Version": "2011-06-15"}
@@ -181,6 +182,41 @@ def test_restart_keeps_state_and_sessions(fresh_server):
     me = fresh_server.session_client("sts", creds).get_caller_identity()
     assert me["Arn"] == f"arn:aws:sts::{ACCOUNT_A}:assumed-role/Survivor/before"
     assert (fresh_server.data_dir / "keyring").stat().st_mode & 0o777 == 0o600
+
+
+def test_long_term_secrets_are_not_stored_in_the_clear(fresh_server):
+    fresh_server.start()
+    iam = fresh_server.iam(ROOT_A)
+    iam.create_user(UserName="stored")
+    secret = iam.create_access_key(UserName="stored")["AccessKey"]["SecretAccessKey"]
+    fresh_server.stop()
+    stored = b"".join(p.read_bytes() for p in fresh_server.data_dir.iterdir() if p.name.startswith("rolegate.sqlite3"))
+    assert b"AKIAVENDOR0000000001" in stored  # the key ids are there...
+    for clear in (secret.encode(), b"alice-secret", b"root-a-secret"):
+        assert clear not in stored  # ...their secrets are not
+
+
+def test_a_replica_with_the_same_key_ring_accepts_the_session(tmp_path):
+    """DESIGN.md: any replica holding the key ring verifies a session without a database read."""
+    bootstrap = Path(__file__).parent / "bootstrap.yaml"
+    first = Server(tmp_path / "first", bootstrap).start()
+    try:
+        creds = first.sts(VENDOR).assume_role(RoleArn=ROLE, RoleSessionName="roaming")["Credentials"]
+        ring = base64.b64encode((tmp_path / "first" / "keyring").read_bytes()).decode()
+    finally:
+        first.stop()
+    replica = Server(tmp_path / "replica", bootstrap, env={"ROLEGATE_KEYRING": ring}).start()
+    stranger = Server(tmp_path / "stranger", bootstrap).start()
+    try:
+        me = replica.session_client("sts", creds).get_caller_identity()
+        assert me["Arn"] == f"arn:aws:sts::{ACCOUNT_A}:assumed-role/VendorAccess/roaming"
+        assert not (tmp_path / "replica" / "keyring").exists()
+        # A server with a key ring of its own cannot open the token.
+        assert error_of(stranger.session_client("sts", creds).get_caller_identity) == (
+            "InvalidClientTokenId", 403, "The security token included in the request is invalid.")
+    finally:
+        replica.stop()
+        stranger.stop()
 
 
 def test_expired_session(fresh_server):

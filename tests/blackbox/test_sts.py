@@ -145,6 +145,24 @@ def test_trust_conditions_see_the_caller_and_the_request(server):
         iam_b.untag_user(UserName="vendor", TagKeys=["dept"])
 
 
+def test_permissions_boundary_bounds_the_role_session(server):
+    root = server.iam(ROOT_A)
+    boundary = root.create_policy(PolicyName="OnlyListRoles", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:ListRoles", "Resource": "*"}]}))
+    boundary_arn = boundary["Policy"]["Arn"]
+    trust = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_B}:root"}, "Action": "sts:AssumeRole"}]}
+    root.create_role(RoleName="Bounded", AssumeRolePolicyDocument=json.dumps(trust), PermissionsBoundary=boundary_arn)
+    root.put_role_policy(RoleName="Bounded", PolicyName="reads", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["iam:GetRole", "iam:ListRoles"],
+                                               "Resource": "*"}]}))
+    assert root.get_role(RoleName="Bounded")["Role"]["PermissionsBoundary"]["PermissionsBoundaryArn"] == boundary_arn
+    iam = server.session_client("iam", assume(server, VENDOR, role=f"arn:aws:iam::{ACCOUNT_A}:role/Bounded")["Credentials"])
+    assert iam.list_roles()["Roles"]
+    # Allowed by the role's policy, outside its boundary.
+    assert error_of(iam.get_role, RoleName="Bounded")[:2] == ("AccessDenied", 403)
+
+
 def test_cross_account_caller_needs_its_own_policy(server):
     code, status, message = error_of(assume, server, NOPOLICY)
     assert (code, status) == ("AccessDenied", 403)

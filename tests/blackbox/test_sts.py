@@ -65,14 +65,20 @@ def test_session_carries_the_roles_permissions(server):
     )
 
 
-def test_session_policy_narrows_the_session(server):
-    policy = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*"}]}'
-    out = assume(server, VENDOR, Policy=policy)
+LIST_ROLES_ONLY = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*"}]}'
+
+
+def assert_session_may_only_list_roles(server, **session_policies):
+    """VendorAccess may get and list roles; a session given these policies may only list them."""
+    out = assume(server, VENDOR, **session_policies)
     assert 0 < out["PackedPolicySize"] <= 100
     iam = server.session_client("iam", out["Credentials"])
     assert iam.list_roles()["Roles"]
-    code, status, _ = error_of(iam.get_role, RoleName="VendorAccess")
-    assert (code, status) == ("AccessDenied", 403)
+    assert error_of(iam.get_role, RoleName="VendorAccess")[:2] == ("AccessDenied", 403)
+
+
+def test_session_policy_narrows_the_session(server):
+    assert_session_may_only_list_roles(server, Policy=LIST_ROLES_ONLY)
     # GetCallerIdentity needs no permission: even a session that denies everything may call it.
     deny_all = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}'
     denied = assume(server, VENDOR, Policy=deny_all)
@@ -90,14 +96,8 @@ def test_session_policy_over_the_packed_limit(server):
 
 
 def test_managed_session_policy_narrows_the_session(server):
-    document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*"}]}'
-    arn = server.iam(ROOT_A).create_policy(PolicyName="SessionListRoles", PolicyDocument=document)["Policy"]["Arn"]
-    out = assume(server, VENDOR, PolicyArns=[{"arn": arn}])
-    assert 0 < out["PackedPolicySize"] <= 100
-    iam = server.session_client("iam", out["Credentials"])
-    assert iam.list_roles()["Roles"]
-    code, status, _ = error_of(iam.get_role, RoleName="VendorAccess")
-    assert (code, status) == ("AccessDenied", 403)
+    arn = server.iam(ROOT_A).create_policy(PolicyName="SessionListRoles", PolicyDocument=LIST_ROLES_ONLY)["Policy"]["Arn"]
+    assert_session_may_only_list_roles(server, PolicyArns=[{"arn": arn}])
     # Inline and managed session policies together grant what either grants (within the role's).
     inline = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetRole","Resource":"*"}]}'
     both = server.session_client("iam", assume(server, VENDOR, Policy=inline, PolicyArns=[{"arn": arn}])["Credentials"])

@@ -212,6 +212,24 @@ def test_service_trust_is_evaluated(server):
     assert error_of(assume, server, VENDOR, role=ec2_role)[0] == "AccessDenied"
 
 
+def test_instance_profile_credentials_are_not_role_chaining(server):
+    instance, function = (f"arn:aws:iam::{ACCOUNT_A}:role/{name}" for name in ("Ec2Instance", "LambdaExec"))
+    trust = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": [instance, function]}, "Action": "sts:AssumeRole"}]}
+    server.iam(ROOT_A).create_role(RoleName="FromWorkloads", AssumeRolePolicyDocument=json.dumps(trust),
+                                   MaxSessionDuration=43200)
+    target = f"arn:aws:iam::{ACCOUNT_A}:role/FromWorkloads"
+    # EC2's instance-profile session may ask for more than an hour: that is not role chaining.
+    profile = server.session_client("sts", assume(server, EC2, role=instance, session="i-0abc")["Credentials"])
+    out = profile.assume_role(RoleArn=target, RoleSessionName="from-instance", DurationSeconds=7200)
+    assert 7100 < out["Credentials"]["Expiration"].timestamp() - time.time() <= 7200
+    # Any other role session assuming a role is chaining, capped at an hour.
+    execution = server.session_client("sts", assume(server, LAMBDA, role=function, session="fn")["Credentials"])
+    assert error_of(execution.assume_role, RoleArn=target, RoleSessionName="from-function", DurationSeconds=7200) == (
+        "ValidationError", 400,
+        "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
+
+
 def test_principal_org_id_condition(server):
     role = f"arn:aws:iam::{ACCOUNT_A}:role/OrgOnly"
     assert assume(server, ALICE, role=role)["Credentials"]

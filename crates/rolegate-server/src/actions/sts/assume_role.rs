@@ -27,6 +27,9 @@ use crate::directory::RoleEntry;
 const DEFAULT_DURATION: i64 = 3_600;
 /// Role chaining caps sessions at one hour, whatever the role allows.
 const CHAINED_MAX_DURATION: i64 = 3_600;
+/// A role session EC2 assumed for an instance holds instance-profile credentials; assuming a
+/// role with those is not role chaining, as AWS documents.
+const INSTANCE_PROFILE_SERVICE: &str = "ec2.amazonaws.com";
 /// The space session policies, policy ARNs and session tags share (our packing metric: their
 /// characters, whitespace outside JSON strings not counted).
 const PACKED_CAPACITY: usize = 2_048;
@@ -267,7 +270,9 @@ pub async fn handle(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsE
     }
 
     let duration = request.duration.unwrap_or(DEFAULT_DURATION);
-    if calling_session.is_some() && duration > CHAINED_MAX_DURATION {
+    let chaining =
+        calling_session.is_some_and(|s| s.source_principal_arn != INSTANCE_PROFILE_SERVICE);
+    if chaining && duration > CHAINED_MAX_DURATION {
         return Err(AwsError::validation_error(EXCEEDS_CHAINING));
     }
     if duration > role.role.max_session_duration {

@@ -286,6 +286,23 @@ def test_model_validation_messages(server):
     ]
     for kwargs, message in cases:
         assert error_of(sts.assume_role, **kwargs) == ("ValidationError", 400, message), kwargs
+    arn_chars = "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+"
+    assert error_of(sts.assume_role, RoleArn="", RoleSessionName="ok") == ("ValidationError", 400,
+        "2 validation errors detected: Value '' at 'roleArn' failed to satisfy constraint: "
+        f"Member must satisfy regular expression pattern: {arn_chars}; "
+        "Value '' at 'roleArn' failed to satisfy constraint: Member must have length greater than or equal to 20")
+
+
+def test_the_session_arn_drops_the_role_path(server):
+    trust = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_B}:root"}, "Action": "sts:AssumeRole"}]}
+    role = server.iam(ROOT_A).create_role(RoleName="Pathed", Path="/team/ops/",
+                                          AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+    assert role["Arn"] == f"arn:aws:iam::{ACCOUNT_A}:role/team/ops/Pathed"
+    out = assume(server, VENDOR, role=role["Arn"], session="pathed")
+    assert out["AssumedRoleUser"] == {
+        "Arn": f"arn:aws:sts::{ACCOUNT_A}:assumed-role/Pathed/pathed", "AssumedRoleId": f"{role['RoleId']}:pathed"}
+    assert server.session_client("sts", out["Credentials"]).get_caller_identity()["Arn"] == out["AssumedRoleUser"]["Arn"]
 
 
 # --- Session tags -------------------------------------------------------------------------------

@@ -261,6 +261,60 @@ def test_listings_and_detaching(server, iam):
         "NoSuchEntity", 404, f"Policy {arn} was not found.")
 
 
+def test_size_and_tag_limits_and_reference_errors(server):
+    iam = server.iam(ROOT_A, validate=False)
+    # Quotas, with AWS's texts.
+    many_ids = {"StringEquals": {"sts:ExternalId": [f"{'x' * 40}{i}" for i in range(60)]}}
+    big_trust = {"Version": "2012-10-17", "Statement": [dict(TRUST_B["Statement"][0], Condition=many_ids)]}
+    assert error_of(iam.create_role, RoleName="BigTrust", AssumeRolePolicyDocument=json.dumps(big_trust)) == (
+        "LimitExceeded", 409, "Cannot exceed quota for ACLSizePerRole: 2048")
+
+    def allow(count):
+        return json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": [f"iam:GetRole{i}" for i in range(count)], "Resource": "*"}]})
+
+    assert error_of(iam.create_policy, PolicyName="BigManaged", PolicyDocument=allow(500)) == (
+        "LimitExceeded", 409, "Cannot exceed quota for PolicySize: 6144")
+    iam.create_role(RoleName="Limits", AssumeRolePolicyDocument=json.dumps(TRUST_B))
+    iam.put_role_policy(RoleName="Limits", PolicyName="p1", PolicyDocument=allow(300))
+    iam.put_role_policy(RoleName="Limits", PolicyName="p2", PolicyDocument=allow(300))
+    assert error_of(iam.put_role_policy, RoleName="Limits", PolicyName="p3", PolicyDocument=allow(300)) == (
+        "LimitExceeded", 409, "Maximum policy size of 10240 bytes exceeded for role Limits")
+    assert iam.list_role_policies(RoleName="Limits")["PolicyNames"] == ["p1", "p2"]
+
+    # Tags.
+    too_many = [{"Key": f"k{i}", "Value": "v"} for i in range(51)]
+    cases = [
+        (iam.tag_role, dict(Tags=too_many), "Value at 'tags' failed to satisfy constraint: "
+         "Member must have length less than or equal to 50"),
+        (iam.tag_role, dict(Tags=[{"Key": "k" * 129, "Value": "v"}]), "Value at 'tags.1.member.key' failed to "
+         "satisfy constraint: Member must have length less than or equal to 128"),
+        (iam.tag_role, dict(Tags=[{"Key": "k", "Value": "v" * 257}]), "Value at 'tags.1.member.value' failed to "
+         "satisfy constraint: Member must have length less than or equal to 256"),
+        (iam.untag_role, dict(TagKeys=["k" * 129]), "Value at 'tagKeys' failed to satisfy constraint: Member must "
+         "satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater "
+         "than or equal to 1, Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+, "
+         "Member must not be null]"),
+    ]
+    for call, kwargs, message in cases:
+        assert error_of(call, RoleName="Limits", **kwargs) == (
+            "ValidationError", 400, f"1 validation error detected: {message}"), kwargs
+    assert iam.list_role_tags(RoleName="Limits")["Tags"] == []
+
+    # References to what does not exist, or is not an ARN.
+    assert error_of(iam.create_role, RoleName="Bounded2", AssumeRolePolicyDocument=json.dumps(TRUST_B),
+                    PermissionsBoundary=f"arn:aws:iam::{ACCOUNT_A}:policy/nonexistent-policy") == (
+        "NoSuchEntity", 404,
+        f"Scope ARN: arn:aws:iam::{ACCOUNT_A}:policy/nonexistent-policy does not exist or is not attachable.")
+    assert error_of(iam.create_role, RoleName="Bounded2", AssumeRolePolicyDocument=json.dumps(TRUST_B),
+                    PermissionsBoundary=f"arn:aws:iam::{ACCOUNT_A}:not_a_policy/invalid") == (
+        "InvalidInput", 400, f"ARN arn:aws:iam::{ACCOUNT_A}:not_a_policy/invalid is not valid.")
+    assert error_of(iam.attach_role_policy, RoleName="Limits", PolicyArn="longpolicynamebutnoarn") == (
+        "ValidationError", 400, "ARN longpolicynamebutnoarn is not valid.")
+    assert error_of(iam.get_role_policy, RoleName="Limits", PolicyName="nope") == (
+        "NoSuchEntity", 404, "The role policy with name nope cannot be found.")
+
+
 def test_policy_documents_are_url_encoded_on_the_wire(server):
     status, body = server.signed({"Action": "GetRole", "Version": "2010-05-08", "RoleName": "VendorAccess"},
                                  ROOT_A, service="iam")

@@ -73,6 +73,18 @@ def test_trust_policy_validation(iam):
     for document, message in bad:
         assert error_of(iam.create_role, RoleName="Bad", AssumeRolePolicyDocument=document) == (
             "MalformedPolicyDocument", 400, message), document
+    # Wildcards inside principal ARNs are refused, in user and in session ARNs alike.
+    for wildcard in (f"arn:aws:iam::{ACCOUNT_B}:user/*", f"arn:aws:sts::{ACCOUNT_A}:assumed-role/VendorAccess/*"):
+        assert error_of(iam.create_role, RoleName="Bad", AssumeRolePolicyDocument=trust({"AWS": wildcard})) == (
+            "MalformedPolicyDocument", 400, f'Invalid principal in policy: "AWS":"{wildcard}"'), wildcard
+    not_principal = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "NotPrincipal": {"AWS": ACCOUNT_B}, "Action": "sts:AssumeRole"}]})
+    assert error_of(iam.create_role, RoleName="Bad", AssumeRolePolicyDocument=not_principal)[:2] == (
+        "MalformedPolicyDocument", 400)
+    # Accepted: one session by its ARN, and every action of the assume family.
+    session = trust({"AWS": f"arn:aws:sts::{ACCOUNT_A}:assumed-role/VendorAccess/s1"},
+                    ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity", "sts:SetContext"])
+    iam.create_role(RoleName="OneSession", AssumeRolePolicyDocument=session)
     iam.create_role(RoleName="Good", AssumeRolePolicyDocument=json.dumps(TRUST_B))
     assert error_of(iam.update_assume_role_policy, RoleName="Good", PolicyDocument="not json") == (
         "MalformedPolicyDocument", 400, "This policy contains invalid Json")

@@ -169,6 +169,29 @@ def test_cross_account_caller_needs_its_own_policy(server):
     assert message == not_authorized(f"arn:aws:iam::{ACCOUNT_B}:user/nopolicy", "sts:AssumeRole", ROLE)
 
 
+def test_same_account_trust_naming_the_user_suffices_naming_the_account_does_not(server):
+    root = server.iam(ROOT_A)
+    root.create_user(UserName="nopolicy-a")
+    key = root.create_access_key(UserName="nopolicy-a")["AccessKey"]
+    caller, caller_arn = (key["AccessKeyId"], key["SecretAccessKey"]), f"arn:aws:iam::{ACCOUNT_A}:user/nopolicy-a"
+
+    def role(name, principal):
+        trust = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "sts:AssumeRole"}]}
+        return root.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+
+    # The trust policy names the user: that alone grants, with no identity policy.
+    named = role("NamesTheUser", caller_arn)
+    assert assume(server, caller, role=named)["AssumedRoleUser"]["Arn"].endswith("assumed-role/NamesTheUser/s1")
+    # It names only the account: the caller's own policies must allow sts:AssumeRole too.
+    account_only = role("NamesTheAccount", f"arn:aws:iam::{ACCOUNT_A}:root")
+    assert error_of(assume, server, caller, role=account_only) == (
+        "AccessDenied", 403, not_authorized(caller_arn, "sts:AssumeRole", account_only))
+    root.put_user_policy(UserName="nopolicy-a", PolicyName="assume", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": account_only}]}))
+    assert assume(server, caller, role=account_only)["Credentials"]
+
+
 def test_missing_role_answers_like_a_denied_one(server):
     missing = f"arn:aws:iam::{ACCOUNT_A}:role/DoesNotExist"
     code, status, message = error_of(assume, server, VENDOR, role=missing)

@@ -359,6 +359,25 @@ def test_session_tags_override_role_tags_as_principal_tags(server):
     assert tagged.get_role(RoleName="TagGated")["Role"]["RoleName"] == "TagGated"
 
 
+def test_only_the_trust_policy_grants_tagging_even_in_one_account(server):
+    root = server.iam(ROOT_A)
+    root.create_user(UserName="tagger")
+    root.put_user_policy(UserName="tagger", PolicyName="all-sts", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:*", "Resource": "*"}]}))
+    key = root.create_access_key(UserName="tagger")["AccessKey"]
+    tagger, tagger_arn = (key["AccessKeyId"], key["SecretAccessKey"]), f"arn:aws:iam::{ACCOUNT_A}:user/tagger"
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": tagger_arn}, "Action": "sts:AssumeRole"}]}
+    role = root.create_role(RoleName="AssumeOnly", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    assert assume(server, tagger, role=role)["Credentials"]
+    # The caller's own sts:* does not stand in for the trust policy's sts:TagSession or
+    # sts:SetSourceIdentity.
+    assert error_of(assume, server, tagger, role=role, Tags=[{"Key": "k", "Value": "v"}]) == (
+        "AccessDenied", 403, not_authorized(tagger_arn, "sts:TagSession", role))
+    assert error_of(assume, server, tagger, role=role, SourceIdentity="tagger") == (
+        "AccessDenied", 403, not_authorized(tagger_arn, "sts:SetSourceIdentity", role))
+
+
 def test_session_tag_rules(server):
     role = f"arn:aws:iam::{ACCOUNT_A}:role/VendorTagged"
     dup = [{"Key": "k", "Value": "1"}, {"Key": "K", "Value": "2"}]

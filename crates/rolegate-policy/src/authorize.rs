@@ -13,8 +13,9 @@
 //!      permissions boundary and session policies limit identity grants, and resource grants
 //!      that name the role (for a role session); a grant naming the IAM user, the session itself
 //!      or `*` is not limited by them. The account root user needs no identity policy. For
-//!      `sts:AssumeRole*` on a role and for KMS keys the resource policy must grant (identity
-//!      policies count only through a grant to the account);
+//!      `sts:AssumeRole*`, `sts:TagSession`, `sts:SetSourceIdentity` and `sts:SetContext` on a
+//!      role, and for KMS keys, the resource policy must grant (identity policies count only
+//!      through a grant to the account);
 //!    - a `Deny` with `NotPrincipal` in a resource policy always applies to a caller that has a
 //!      permissions boundary;
 //!    - cross-account: both must grant, and boundary and session policies must allow;
@@ -293,8 +294,10 @@ pub fn authorize(request: &Request, policies: &PolicySet) -> Response {
 }
 
 /// Requests where the resource's own policy must grant access even within one account: assuming
-/// a role (its trust policy, IAM User Guide "Roles terms and concepts") and using a KMS key (its
-/// key policy, KMS Developer Guide "Key policies").
+/// a role and the actions that go with it (tagging the session, setting its source identity or
+/// context), which only the role's trust policy grants (IAM User Guide, "Roles terms and
+/// concepts", "Passing session tags in AWS STS", "Monitor and control actions taken with
+/// assumed roles"), and using a KMS key (its key policy, KMS Developer Guide "Key policies").
 fn resource_policy_required(request: &Request) -> bool {
     let action = request.action.as_str();
     let Some((service, name)) = action.split_once(':') else {
@@ -303,11 +306,13 @@ fn resource_policy_required(request: &Request) -> bool {
     let Some(resource) = crate::principal::split_arn(&request.resource) else {
         return false;
     };
-    let assume = service.eq_ignore_ascii_case("sts")
-        && name.len() >= 10
-        && name
+    let trust_action = service.eq_ignore_ascii_case("sts")
+        && (name
             .get(..10)
-            .is_some_and(|p| p.eq_ignore_ascii_case("AssumeRole"));
-    (assume && resource.service == "iam" && resource.resource.starts_with("role/"))
+            .is_some_and(|p| p.eq_ignore_ascii_case("AssumeRole"))
+            || ["TagSession", "SetSourceIdentity", "SetContext"]
+                .iter()
+                .any(|a| name.eq_ignore_ascii_case(a)));
+    (trust_action && resource.service == "iam" && resource.resource.starts_with("role/"))
         || (resource.service == "kms" && resource.resource.starts_with("key/"))
 }

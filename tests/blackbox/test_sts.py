@@ -457,6 +457,25 @@ def test_source_identity_needs_permission_and_sticks_through_the_chain(server):
             f"{constraint}"), value
 
 
+def test_transitive_tags_stand_in_for_the_next_roles_tags_in_its_trust_policy(server):
+    tagged_role = f"arn:aws:iam::{ACCOUNT_A}:role/VendorTagged"
+    trust = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": tagged_role}, "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"aws:ResourceTag/Project": "X"}}}]}
+    target = server.iam(ROOT_A).create_role(RoleName="ChainGated", AssumeRolePolicyDocument=json.dumps(trust),
+                                            Tags=[{"Key": "project", "Value": "Y"}])["Role"]["Arn"]
+    # The role's own tag (Y) is what its trust policy sees from a session without transitive tags...
+    plain = assume(server, VENDOR, role=tagged_role, session="plain")
+    assert error_of(server.session_client("sts", plain["Credentials"]).assume_role,
+                    RoleArn=target, RoleSessionName="c1") == (
+        "AccessDenied", 403, not_authorized(plain["AssumedRoleUser"]["Arn"], "sts:AssumeRole", target))
+    # ...and a transitive session tag of the same key, in any case, replaces it.
+    carried = assume(server, VENDOR, role=tagged_role, session="carried",
+                     Tags=[{"Key": "Project", "Value": "X"}], TransitiveTagKeys=["Project"])
+    out = server.session_client("sts", carried["Credentials"]).assume_role(RoleArn=target, RoleSessionName="c1")
+    assert out["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{ACCOUNT_A}:assumed-role/ChainGated/c1"
+
+
 # --- MFA ------------------------------------------------------------------------------------------
 
 def test_mfa_code_is_checked_and_used_once(server):

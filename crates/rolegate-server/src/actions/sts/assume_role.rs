@@ -252,6 +252,7 @@ pub async fn handle(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsE
             &request,
             source_identity,
             &role,
+            calling_session,
             mfa_now,
         );
         let record = authorize::decide(caller, &engine_request, std::slice::from_ref(&role.trust));
@@ -382,6 +383,7 @@ fn add_assume_role_context(
     request: &AssumeRoleRequest,
     source_identity: Option<&str>,
     role: &RoleEntry,
+    calling: Option<&Session>,
     mfa_now: bool,
 ) {
     context.insert("sts:RoleSessionName", request.session_name.clone());
@@ -405,6 +407,12 @@ fn add_assume_role_context(
     }
     for tag in &role.role.tags {
         context.insert(format!("aws:ResourceTag/{}", tag.key), tag.value.clone());
+    }
+    // The calling session's transitive tags replace the role's tags of the same key while its
+    // trust policy is evaluated (IAM User Guide, "Chaining roles with session tags").
+    for (key, value) in calling.into_iter().flat_map(transitive_tags) {
+        let name = format!("aws:ResourceTag/{key}");
+        context.remove(&name).insert(&name, value.clone());
     }
     if mfa_now {
         context
@@ -430,19 +438,21 @@ fn session_tags(
         tags.insert(tag.key.to_lowercase(), (tag.key.clone(), tag.value.clone()));
     }
     let mut transitive: Vec<String> = request.transitive_tag_keys.clone();
-    if let Some(calling) = calling {
-        for key in &calling.transitive_tag_keys {
-            if let Some((k, v)) = calling
-                .tags
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            {
-                tags.insert(k.to_lowercase(), (k.clone(), v.clone()));
-                transitive.push(k.clone());
-            }
-        }
+    for (k, v) in calling.into_iter().flat_map(transitive_tags) {
+        tags.insert(k.to_lowercase(), (k.clone(), v.clone()));
+        transitive.push(k.clone());
     }
     (tags.into_values().collect(), transitive)
+}
+
+/// A session's transitive tags, each with the value it carries.
+fn transitive_tags(session: &Session) -> impl Iterator<Item = &(String, String)> {
+    session.transitive_tag_keys.iter().filter_map(|key| {
+        session
+            .tags
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+    })
 }
 
 #[cfg(test)]

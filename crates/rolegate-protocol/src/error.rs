@@ -192,6 +192,15 @@ impl AwsError {
         ))
     }
 
+    /// `AccessDenied` 403 for a resource in another account that no resource-based policy
+    /// opens to the caller (IAM resources have none): AWS's cross-account wording.
+    pub fn not_authorized_cross_account(caller_arn: &str, action: &str, resource: &str) -> Self {
+        AwsError::access_denied(format!(
+            "User: {caller_arn} is not authorized to perform: {action} on resource: {resource} \
+             because no resource-based policy allows the {action} action"
+        ))
+    }
+
     // --- Policies -------------------------------------------------------------------------
 
     /// `MalformedPolicyDocument` 400.

@@ -808,8 +808,10 @@ impl Store for SqliteStore {
         let mut tx = self.begin().await?;
         ensure_principal(&mut tx, principal).await?;
         let policy: Option<String> =
-            sqlx::query_scalar("SELECT arn FROM managed_policies WHERE arn = ?")
+            // A policy attaches only within its own account.
+            sqlx::query_scalar("SELECT arn FROM managed_policies WHERE arn = ? AND account_id = ?")
                 .bind(policy_arn)
+                .bind(&principal.account_id)
                 .fetch_optional(&mut *tx)
                 .await?;
         if policy.is_none() {
@@ -1246,15 +1248,17 @@ impl Store for SqliteStore {
 
     async fn deactivate_mfa_device(
         &self,
+        account_id: &str,
         serial_number: &str,
         user_name: &str,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         let done = sqlx::query(
             "UPDATE mfa_devices SET user_name = NULL, enabled_at = NULL \
-             WHERE serial_number = ? AND user_name = ?",
+             WHERE serial_number = ? AND account_id = ? AND user_name = ?",
         )
         .bind(serial_number)
+        .bind(account_id)
         .bind(user_name)
         .execute(&mut *tx)
         .await?;

@@ -169,9 +169,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         user_name: &str,
         step: u64,
     ) -> Result<(), StoreError>;
-    /// Unbinds the device from the user.
+    /// Unbinds the device from the user of `account_id`.
     async fn deactivate_mfa_device(
         &self,
+        account_id: &str,
         serial_number: &str,
         user_name: &str,
     ) -> Result<(), StoreError>;

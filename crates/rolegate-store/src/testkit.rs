@@ -85,6 +85,19 @@ fn assert_exists<T: std::fmt::Debug>(result: Result<T, StoreError>, kind: Entity
     }
 }
 
+const OTHER_ACCOUNT: &str = "444455556666";
+
+async fn seed_other_account(store: &dyn Store) {
+    let account = Account {
+        id: OTHER_ACCOUNT.to_owned(),
+        name: "other".to_owned(),
+        organization_id: None,
+        ou_path: None,
+        created_at: now(),
+    };
+    store.ensure_account(&account).await.unwrap();
+}
+
 async fn seed_account(store: &dyn Store) {
     let account = Account {
         id: ACCOUNT.to_owned(),
@@ -508,12 +521,76 @@ pub async fn mfa_devices(store: &dyn Store) {
         "older steps are refused"
     );
     assert_not_found(
-        store.deactivate_mfa_device(&serial, "bob").await,
+        store.deactivate_mfa_device(ACCOUNT, &serial, "bob").await,
         EntityKind::MfaDevice,
     );
-    store.deactivate_mfa_device(&serial, "alice").await.unwrap();
+    store
+        .deactivate_mfa_device(ACCOUNT, &serial, "alice")
+        .await
+        .unwrap();
     let got = store.get_mfa_device(&serial).await.unwrap();
     assert_eq!((got.user_name, got.last_used_step), (None, Some(101)));
     store.delete_mfa_device(&serial).await.unwrap();
     assert_not_found(store.get_mfa_device(&serial).await, EntityKind::MfaDevice);
+}
+
+/// Nothing reaches across accounts: a policy attaches only within its account, and a device is
+/// deactivated only for the user of its own account, even when another account has a user of
+/// the same name.
+pub async fn cross_account_writes(store: &dyn Store) {
+    seed_account(store).await;
+    seed_other_account(store).await;
+    store.create_policy(&policy("Mine"), "{}").await.unwrap();
+    let mut theirs = user("alice", "AIDATHEIRS");
+    theirs.account_id = OTHER_ACCOUNT.to_owned();
+    store.create_user(&theirs).await.unwrap();
+    store.create_user(&user("alice", "AIDAMINE")).await.unwrap();
+    let their_alice = Principal::user(OTHER_ACCOUNT, "alice");
+    assert_not_found(
+        store.attach_policy(&their_alice, &policy("Mine").arn).await,
+        EntityKind::ManagedPolicy,
+    );
+    assert!(
+        store
+            .list_attached_policies(&their_alice)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .get_policy(&policy("Mine").arn)
+            .await
+            .unwrap()
+            .attachment_count,
+        0
+    );
+
+    let serial = format!("arn:aws:iam::{ACCOUNT}:mfa/alice");
+    let device = MfaDevice {
+        serial_number: serial.clone(),
+        account_id: ACCOUNT.to_owned(),
+        seed_sealed: vec![1; 8],
+        user_name: None,
+        enabled_at: None,
+        last_used_step: None,
+        created_at: now(),
+    };
+    store.create_mfa_device(&device).await.unwrap();
+    store.enable_mfa_device(&serial, "alice", 7).await.unwrap();
+    assert_not_found(
+        store
+            .deactivate_mfa_device(OTHER_ACCOUNT, &serial, "alice")
+            .await,
+        EntityKind::MfaDevice,
+    );
+    assert_eq!(
+        store
+            .get_mfa_device(&serial)
+            .await
+            .unwrap()
+            .user_name
+            .as_deref(),
+        Some("alice")
+    );
 }

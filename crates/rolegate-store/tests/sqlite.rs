@@ -27,7 +27,8 @@ conformance!(
     roles,
     principal_policies,
     managed_policies,
-    mfa_devices
+    mfa_devices,
+    cross_account_writes
 );
 
 #[tokio::test]

@@ -79,15 +79,39 @@ pub fn decide(caller: &Caller, request: &Request, resource_policies: &[Policy]) 
     }
 }
 
-/// Checks an identity-based permission (IAM actions): roots are allowed in their own account;
-/// everyone else needs a policy that allows `action` on `resource`.
+/// The account a resource ARN belongs to (`None` for `*` and other non-ARNs).
+fn resource_account(resource: &str) -> Option<&str> {
+    let rest = resource.strip_prefix("arn:")?;
+    let mut parts = rest.splitn(5, ':');
+    let (_partition, _service, _region) = (parts.next()?, parts.next()?, parts.next()?);
+    parts.next().filter(|account| !account.is_empty())
+}
+
+/// AWS-managed resources (`arn:aws:iam::aws:policy/…`) live in the account `aws`: anyone may
+/// read them with an identity grant, nobody may change them.
+const AWS_OWNED: &str = "aws";
+
+fn is_read_only_action(action: &str) -> bool {
+    action
+        .split_once(':')
+        .is_some_and(|(_, name)| name.starts_with("Get") || name.starts_with("List"))
+}
+
+/// Checks an identity-based permission (IAM actions). Roots are allowed in their own account;
+/// everyone else needs a policy that allows `action` on `resource`. A resource in another
+/// account is never reachable this way: IAM resources have no resource-based policies, so the
+/// engine's cross-account rule (both sides must grant) refuses it, for roots too.
 pub fn require(
     caller: &Caller,
     facts: &RequestFacts,
     action: &str,
     resource: &str,
 ) -> (DecisionRecord, Result<(), AwsError>) {
-    if caller.is_root() {
+    let owner = resource_account(resource);
+    let foreign = owner.is_some_and(|owner| {
+        owner != caller.account.id && !(owner == AWS_OWNED && is_read_only_action(action))
+    });
+    if caller.is_root() && !foreign {
         let record = DecisionRecord {
             action: action.to_owned(),
             resource: resource.to_owned(),
@@ -96,12 +120,20 @@ pub fn require(
         };
         return (record, Ok(()));
     }
-    let request = request_for(caller, facts, action, resource);
+    let mut request = request_for(caller, facts, action, resource);
+    if owner == Some(AWS_OWNED) && !foreign {
+        // Reading an AWS-managed policy is decided by the caller's identity policies alone.
+        request.resource_account = Some(caller.account.id.clone());
+    }
     let record = decide(caller, &request, &[]);
-    let result = if record.decision == Decision::Allowed {
-        Ok(())
-    } else {
-        Err(AwsError::not_authorized(&caller.arn, action, resource))
+    let result = match record.decision {
+        Decision::Allowed => Ok(()),
+        _ if foreign => Err(AwsError::not_authorized_cross_account(
+            &caller.arn,
+            action,
+            resource,
+        )),
+        _ => Err(AwsError::not_authorized(&caller.arn, action, resource)),
     };
     (record, result)
 }

@@ -15,13 +15,12 @@ fn policy_arn(v: &mut Validator, params: &QueryMap) -> String {
         .to_owned()
 }
 
-/// `ARN x is not valid.` unless `arn` names a managed policy.
-fn check_policy_arn(arn: &str) -> Result<(), AwsError> {
+/// `ARN x is not valid.` unless `arn` names a managed policy; returns the policy's account.
+fn check_policy_arn(arn: &str) -> Result<String, AwsError> {
     let parsed: Option<Arn> = arn.parse().ok();
-    if parsed.is_some_and(|a| a.service == "iam" && a.resource.starts_with("policy/")) {
-        Ok(())
-    } else {
-        Err(AwsError::validation_error(messages::invalid_arn(arn)))
+    match parsed {
+        Some(a) if a.service == "iam" && a.resource.starts_with("policy/") => Ok(a.account),
+        _ => Err(AwsError::validation_error(messages::invalid_arn(arn))),
     }
 }
 
@@ -30,12 +29,16 @@ async fn attach(ctx: &mut Ctx<'_>, params: &QueryMap, target: Target) -> Result<
     let name = target.name_param(&mut v, params);
     let arn = policy_arn(&mut v, params);
     v.check()?;
-    check_policy_arn(&arn)?;
+    let policy_account = check_policy_arn(&arn)?;
     ctx.authorize(
         &target.action("iam:Attach{}Policy"),
         &target.resource(ctx, &name).await,
     )?;
     let principal = target.principal(ctx, &name).await?;
+    // Another account's policy does not exist for this one.
+    if policy_account != ctx.account_id() {
+        return Err(AwsError::no_such_entity(messages::no_such_policy(&arn)));
+    }
     let attached = ctx
         .state
         .store

@@ -28,13 +28,16 @@ pub fn write_policy(w: &mut XmlWriter, policy: &ManagedPolicy, with_description:
     w.timestamp("UpdateDate", policy.updated_at);
 }
 
-/// The managed policy `arn`, or NoSuchEntity.
+/// The managed policy `arn` of the caller's account, or NoSuchEntity (a policy of another
+/// account does not exist for this caller).
 pub async fn load_policy(ctx: &Ctx<'_>, arn: &str) -> Result<ManagedPolicy, AwsError> {
     ctx.state
         .store
         .get_policy(arn)
         .await
-        .or_no_such_entity(|| messages::no_such_policy(arn))
+        .found()?
+        .filter(|policy| policy.account_id == ctx.account_id())
+        .ok_or_else(|| AwsError::no_such_entity(messages::no_such_policy(arn)))
 }
 
 pub fn policy_arn_param(v: &mut Validator, params: &QueryMap) -> String {

@@ -185,7 +185,7 @@ pub async fn deactivate_mfa_device(
     let user = load_user(ctx, &user_name).await?;
     ctx.state
         .store
-        .deactivate_mfa_device(serial, &user.name)
+        .deactivate_mfa_device(ctx.account_id(), serial, &user.name)
         .await
         .or_no_such_entity(|| no_such_device(serial))?;
     ctx.respond_empty()

@@ -60,18 +60,24 @@ pub async fn load_role(ctx: &Ctx<'_>, name: &str) -> Result<Role, AwsError> {
         .or_no_such_entity(|| messages::no_such_role(name))
 }
 
-/// A permissions boundary must be an existing managed policy.
+/// A permissions boundary must be an existing managed policy of the caller's account.
 pub async fn check_boundary(ctx: &Ctx<'_>, arn: &str) -> Result<(), AwsError> {
     let parsed: Option<Arn> = arn.parse().ok();
-    if !parsed.is_some_and(|a| a.service == "iam" && a.resource.starts_with("policy/")) {
+    let Some(parsed) = parsed.filter(|a| a.service == "iam" && a.resource.starts_with("policy/"))
+    else {
         return Err(AwsError::invalid_input(messages::invalid_arn(arn)));
+    };
+    let missing = || AwsError::no_such_entity(messages::boundary_missing(arn));
+    if parsed.account != ctx.account_id() {
+        return Err(missing());
     }
     ctx.state
         .store
         .get_policy(arn)
         .await
-        .or_no_such_entity(|| messages::boundary_missing(arn))
+        .found()?
         .map(|_| ())
+        .ok_or_else(missing)
 }
 
 /// Validates a trust policy and returns its bound form.

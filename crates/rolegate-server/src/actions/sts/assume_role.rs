@@ -183,8 +183,9 @@ pub async fn handle(ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsE
     if let Some(text) = &request.policy {
         Policy::parse(text, PolicyType::Session).map_err(|e| policy_error(&e))?;
     }
+    let role_account = role_of(&arn).map(|(account, _, _)| account);
     for policy_arn in &request.policy_arns {
-        session_policy_exists(ctx, policy_arn).await?;
+        session_policy_exists(ctx, policy_arn, role_account.as_deref()).await?;
     }
     let packed_chars = request
         .policy
@@ -364,14 +365,22 @@ fn policy_error(error: &rolegate_policy::PolicyError) -> AwsError {
     )
 }
 
-/// A managed session policy must exist (it is resolved again whenever the session is used).
-async fn session_policy_exists(ctx: &Ctx<'_>, policy_arn: &str) -> Result<(), AwsError> {
+/// A managed session policy must exist in the role's account, as AWS requires (it is resolved
+/// again whenever the session is used).
+async fn session_policy_exists(
+    ctx: &Ctx<'_>,
+    policy_arn: &str,
+    role_account: Option<&str>,
+) -> Result<(), AwsError> {
+    // AWS's text for this case is not recorded; IAM's wording for a missing policy is used.
+    let missing = || {
+        AwsError::invalid_parameter_value(format!(
+            "Policy {policy_arn} does not exist or is not attachable."
+        ))
+    };
     match ctx.state.store.get_policy(policy_arn).await {
-        Ok(_) => Ok(()),
-        // AWS's text for this case is not recorded; IAM's wording for a missing policy is used.
-        Err(rolegate_store::StoreError::NotFound { .. }) => Err(AwsError::invalid_parameter_value(
-            format!("Policy {policy_arn} does not exist or is not attachable."),
-        )),
+        Ok(policy) if Some(policy.account_id.as_str()) == role_account => Ok(()),
+        Ok(_) | Err(rolegate_store::StoreError::NotFound { .. }) => Err(missing()),
         Err(e) => Err(crate::respond::internal(&e)),
     }
 }

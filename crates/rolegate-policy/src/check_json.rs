@@ -4,12 +4,18 @@
 use serde_json::{Value, json};
 
 use crate::policy::{Policy, PolicyType};
+use rolegate_types::Partition;
 
 /// `{"valid": true, "size": n}` or `{"valid": false, "code", "message", "line"?, "column"?,
-/// "field"?, "detail"?, "size"}`.
+/// "field"?, "detail"?, "size"}`, for an account of the `aws` partition.
 pub fn check(text: &str, ty: PolicyType) -> Value {
+    check_in(text, ty, Partition::Aws)
+}
+
+/// As [`check`], for an account of `partition`.
+pub fn check_in(text: &str, ty: PolicyType, partition: Partition) -> Value {
     let size = Policy::size_without_whitespace(text);
-    match Policy::parse(text, ty) {
+    match Policy::parse_in(text, ty, partition) {
         Ok(_) => json!({ "valid": true, "size": size }),
         Err(e) => {
             let mut out =

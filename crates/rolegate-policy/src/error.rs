@@ -14,7 +14,9 @@ pub mod messages {
     pub const INVALID_JSON: &str = "This policy contains invalid Json";
     /// A managed policy whose `Version` is absent or `2008-10-17`.
     pub const VERSION: &str = "Policy document must be version 2012-10-17 or greater.";
-    /// A statement whose `Effect` is not exactly `Allow` or `Deny` (e.g. `allow`).
+    /// The document fails IAM's second ("legacy") parser (no final period): an `Effect` that is
+    /// not exactly `Allow` or `Deny` (e.g. `allow`), or a malformed identity-policy resource ARN
+    /// (`arn:aws:iam:123456789012:user/x`, one colon short; an empty service segment).
     pub const LEGACY_PARSING: &str = "The policy failed legacy parsing";
     /// Two statements share a `Sid`.
     pub const SID_NOT_UNIQUE: &str = "Statement IDs (SID) in a single policy must be unique.";
@@ -24,7 +26,8 @@ pub mod messages {
     pub const MUST_CONTAIN_ACTIONS: &str = "Policy statement must contain actions.";
     /// A statement without `Resource`/`NotResource` where one is required.
     pub const MUST_CONTAIN_RESOURCES: &str = "Policy statement must contain resources.";
-    /// An action or condition key without a `vendor:` prefix.
+    /// An action without a `vendor:` prefix; also a condition key without one, except in
+    /// identity-based policies (which accept `{"StringEquals": {"a": "x"}}`).
     pub const VENDOR_PREFIX: &str =
         "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.";
     /// An action with more than one colon.
@@ -34,6 +37,31 @@ pub mod messages {
         "AssumeRole policy may only specify STS AssumeRole actions.";
     /// A `Principal` in a policy type that must not have one (observed for identity policies).
     pub const NO_PRINCIPAL_ALLOWED: &str = "Policy document should not specify a principal.";
+    /// An identity-policy resource ARN whose service segment is missing or has a wildcard
+    /// (`arn:aws`, `arn:aws:*:*:*:*name*`).
+    pub const RESOURCE_VENDOR: &str =
+        "Resource vendor must be fully qualified and cannot contain regexes.";
+    /// The resource of an identity-policy `iam` ARN (after the account) is not `*`, not `root`
+    /// and not of one of IAM's resource types (`arn:aws:iam::123456789012:account-alias/*`).
+    pub const IAM_RESOURCE_PATH: &str = "IAM resource path must either be \"*\", root, or start with user/, federated-user/, role/, group/, instance-profile/, mfa/, server-certificate/, policy/, sms-mfa/, saml-provider/, oidc-provider/, report/, access-report/.";
+
+    /// `Partition "aws" is not valid for resource "arn:aws:ec2:*:*:volume/*".`: an
+    /// identity-policy resource of another partition than the account's. `resource` is the ARN
+    /// as AWS shows it (see `validate`).
+    pub fn invalid_partition(partition: &str, resource: &str) -> String {
+        format!("Partition \"{partition}\" is not valid for resource \"{resource}\".")
+    }
+
+    /// `IAM resource arn:aws:iam:us-east-1:123456789012:role/R cannot contain region information.`
+    pub fn iam_resource_region(resource: &str) -> String {
+        format!("IAM resource {resource} cannot contain region information.")
+    }
+
+    /// `Resource arn:aws:s3:us-east-1::bucket can not contain region information.` (AWS writes
+    /// "can not" here, "cannot" in the IAM text.)
+    pub fn resource_region(resource: &str) -> String {
+        format!("Resource {resource} can not contain region information.")
+    }
 
     /// `Has prohibited field Resource`.
     pub fn prohibited_field(field: &str) -> String {

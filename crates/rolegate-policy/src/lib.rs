@@ -26,10 +26,11 @@
 //! ```
 //!
 //! Stages, one module each: [`json`](crate::Location) reader with positions → `parse` (shared
-//! grammar, [`ast`]) → `validate` (per [`PolicyType`] rules and sizes) → `compile` ([`wildcard`]
-//! matchers, ARN segment patterns, variable templates, action index) → `evaluate` (one policy)
-//! → `authorize` (all policies, AWS's evaluation logic). [`condition`] is the one condition
-//! evaluator; [`eval_json`] and [`check_json`] are the CLI's line protocols.
+//! grammar, [`ast`]) → `validate` (per [`PolicyType`] rules and sizes, for the account's
+//! [`Partition`]) → `compile` ([`wildcard`] matchers, ARN segment patterns, variable templates,
+//! action index) → `evaluate` (one policy) → `authorize` (all policies, AWS's evaluation logic).
+//! [`condition`] is the one condition evaluator; [`eval_json`] and [`check_json`] are the CLI's
+//! line protocols.
 
 pub mod ast;
 pub mod check_json;
@@ -59,4 +60,5 @@ pub use evaluate::{PolicyDecision, PolicyOutcome, StatementMatch, evaluate_polic
 pub use json::Location;
 pub use policy::{Policy, PolicyType};
 pub use principal::{CallerKind, PrincipalMatch};
+pub use rolegate_types::Partition;
 pub use validate::{SizeLimit, TRUST_ACTIONS};

@@ -10,6 +10,7 @@ use crate::error::PolicyError;
 use crate::json::Location;
 use crate::parse::{DocumentSpans, parse_document};
 use crate::{print, validate};
+use rolegate_types::Partition;
 
 /// The kinds of policy AWS evaluates; each has its own validation rules and size quota.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -93,15 +94,29 @@ struct Inner {
 }
 
 impl Policy {
-    /// Parses `text` as a policy of type `ty`, applying every rule AWS applies to that type
-    /// (size quota, grammar, required and prohibited elements), then compiles it.
+    /// Parses `text` as a policy of type `ty` stored in an account of the `aws` partition:
+    /// [`Policy::parse_in`] with [`Partition::Aws`].
+    ///
+    /// # Errors
+    /// As [`Policy::parse_in`].
+    pub fn parse(text: &str, ty: PolicyType) -> Result<Policy, PolicyError> {
+        Self::parse_in(text, ty, Partition::Aws)
+    }
+
+    /// Parses `text` as a policy of type `ty` for an account of `partition`, applying every rule
+    /// AWS applies to that type (size quota, grammar, required and prohibited elements; for
+    /// identity-based policies, resources of `partition` only), then compiles it.
     ///
     /// # Errors
     /// `MalformedPolicyDocument` with AWS's message, or `LimitExceeded` for an oversized document.
-    pub fn parse(text: &str, ty: PolicyType) -> Result<Policy, PolicyError> {
+    pub fn parse_in(
+        text: &str,
+        ty: PolicyType,
+        partition: Partition,
+    ) -> Result<Policy, PolicyError> {
         validate::check_size(text, ty)?;
         let (document, spans) = parse_document(text, ty)?;
-        validate::validate(&document, &spans, ty)?;
+        validate::validate(&document, &spans, ty, partition)?;
         Ok(Self::build(document, &spans, ty))
     }
 
@@ -117,14 +132,28 @@ impl Policy {
         Ok(Self::build(document, &spans, ty))
     }
 
-    /// Compiles a document built in code, after checking it against the rules of `ty`.
+    /// Compiles a document built in code, after checking it against the rules of `ty` in the
+    /// `aws` partition: [`Policy::from_document_in`] with [`Partition::Aws`].
     ///
     /// # Errors
     /// As [`Policy::parse`] (without locations).
     pub fn from_document(document: PolicyDocument, ty: PolicyType) -> Result<Policy, PolicyError> {
+        Self::from_document_in(document, ty, Partition::Aws)
+    }
+
+    /// Compiles a document built in code, after checking it against the rules of `ty` for an
+    /// account of `partition`.
+    ///
+    /// # Errors
+    /// As [`Policy::parse_in`] (without locations).
+    pub fn from_document_in(
+        document: PolicyDocument,
+        ty: PolicyType,
+        partition: Partition,
+    ) -> Result<Policy, PolicyError> {
         let spans = DocumentSpans::default();
         validate::check_size(&print::to_json(&document), ty)?;
-        validate::validate(&document, &spans, ty)?;
+        validate::validate(&document, &spans, ty, partition)?;
         Ok(Self::build(document, &spans, ty))
     }
 
@@ -216,6 +245,34 @@ mod tests {
         assert!(Policy::parse(text, PolicyType::Identity).is_err());
         assert!(Policy::parse_unvalidated(text, PolicyType::Identity).is_ok());
         assert!(Policy::parse_unvalidated("{", PolicyType::Identity).is_err());
+    }
+
+    #[test]
+    fn the_partition_is_the_accounts() {
+        let text = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ec2:AttachVolume","Resource":"arn:aws:ec2:*:*:volume/*"}}"#;
+        // `parse` is `parse_in` the `aws` partition.
+        assert_eq!(
+            Policy::parse(text, PolicyType::Identity).unwrap(),
+            Policy::parse_in(text, PolicyType::Identity, Partition::Aws).unwrap()
+        );
+        let err = Policy::parse_in(text, PolicyType::Identity, Partition::AwsCn).unwrap_err();
+        assert_eq!(
+            err.message(),
+            r#"Partition "aws" is not valid for resource "arn:aws:ec2:*:*:volume/*"."#
+        );
+        let china = text.replace("arn:aws:", "arn:aws-cn:");
+        Policy::parse_in(&china, PolicyType::Identity, Partition::AwsCn).unwrap();
+        assert!(Policy::parse(&china, PolicyType::Identity).is_err());
+
+        let document = Policy::parse(text, PolicyType::Identity)
+            .unwrap()
+            .document()
+            .clone();
+        Policy::from_document(document.clone(), PolicyType::Identity).unwrap();
+        let err = Policy::from_document_in(document, PolicyType::Identity, Partition::AwsUsGov)
+            .unwrap_err();
+        assert_eq!(err.code(), "MalformedPolicyDocument");
+        assert_eq!(err.field(), Some("Resource"));
     }
 
     #[test]

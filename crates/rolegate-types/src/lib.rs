@@ -5,6 +5,8 @@
 
 mod account;
 mod arn;
+mod partition;
 
 pub use account::{AccountId, AccountIdError};
 pub use arn::{Arn, ArnError};
+pub use partition::Partition;

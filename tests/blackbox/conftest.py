@@ -213,7 +213,17 @@ def error_of(call, *args, **kwargs):
 
 
 def not_authorized(caller_arn, action, resource):
+    """STS's AccessDenied text (AssumeRole names the role's ARN and no reason)."""
     return f"User: {caller_arn} is not authorized to perform: {action} on resource: {resource}"
+
+
+def iam_denied(caller_arn, action, resource, explicit=None):
+    """IAM's AccessDenied text: the resource as IAM names it (`user alice`, `role R`, `policy
+    <arn>`, or an ARN) and why (no identity-based policy allows it, or an explicit deny in the
+    kind of policy `explicit` names)."""
+    reason = (f"with an explicit deny in {explicit}" if explicit
+              else f"because no identity-based policy allows the {action} action")
+    return f"User: {caller_arn} is not authorized to perform: {action} on resource: {resource} {reason}"
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import ACCOUNT_A, ACCOUNT_B, ALICE, ROOT_A, ROOT_B, VENDOR, error_of, not_authorized
+from conftest import ACCOUNT_A, ACCOUNT_B, ALICE, ROOT_A, ROOT_B, VENDOR, error_of, iam_denied, not_authorized
 
 TRUST_B = {
     "Version": "2012-10-17",
@@ -174,8 +174,8 @@ def test_managed_policy_versions(iam):
     for version in ("v1", "v2", "v4", "v5"):
         iam.delete_policy_version(PolicyArn=arn, VersionId=version)
     iam.delete_policy(PolicyArn=arn)
-    assert error_of(iam.get_policy, PolicyArn=arn) == (
-        "NoSuchEntity", 404, f"Policy {arn} does not exist or is not attachable.")
+    for call in (iam.get_policy, iam.delete_policy, iam.list_policy_versions):
+        assert error_of(call, PolicyArn=arn) == ("NoSuchEntity", 404, f"Policy {arn} was not found.")
 
 
 def test_malformed_identity_policies(iam):
@@ -201,7 +201,7 @@ def test_users_and_access_keys(server, iam):
     assert server.sts(bob).get_caller_identity()["Arn"] == f"arn:aws:iam::{ACCOUNT_A}:user/eng/bob"
     # Without policies bob may do nothing in IAM.
     code, status, message = error_of(server.iam(bob).create_role, RoleName="x", AssumeRolePolicyDocument=json.dumps(TRUST_B))
-    assert (code, status, message) == ("AccessDenied", 403, not_authorized(
+    assert (code, status, message) == ("AccessDenied", 403, iam_denied(
         f"arn:aws:iam::{ACCOUNT_A}:user/eng/bob", "iam:CreateRole", f"arn:aws:iam::{ACCOUNT_A}:role/x"))
     iam.update_access_key(UserName="bob", AccessKeyId=k1["AccessKeyId"], Status="Inactive")
     assert error_of(server.sts(bob).get_caller_identity) == (

@@ -99,6 +99,10 @@ pub struct Response {
     pub matched: Vec<MatchedStatement>,
     /// Condition keys the request lacked, for statements that otherwise applied (sorted, unique).
     pub missing_context: Vec<String>,
+    /// For a denial, the kind of policy that decided it: the one with the first applicable
+    /// `Deny`, or the first layer that had to allow and did not (what AWS's AccessDenied
+    /// message names: "because no identity-based policy allows…"). `None` when allowed.
+    pub denied_by: Option<PolicyType>,
 }
 
 struct Evaluated {
@@ -136,6 +140,7 @@ pub fn authorize(request: &Request, policies: &PolicySet) -> Response {
             decision: Decision::Allowed,
             matched: Vec::new(),
             missing_context: Vec::new(),
+            denied_by: None,
         };
     }
     let mut env = Env::new(request);
@@ -191,17 +196,19 @@ pub fn authorize(request: &Request, policies: &PolicySet) -> Response {
     missing_context.dedup();
 
     let denies: Vec<MatchedStatement> = all().flat_map(|e| e.statements(Effect::Deny)).collect();
-    if !denies.is_empty() {
+    if let Some(first) = denies.first() {
         return Response {
             decision: Decision::ExplicitlyDenied,
+            denied_by: Some(first.policy_type),
             matched: denies,
             missing_context,
         };
     }
-    let implicit = |missing_context| Response {
+    let implicit = |missing_context, layer| Response {
         decision: Decision::ImplicitlyDenied,
         matched: Vec::new(),
         missing_context,
+        denied_by: Some(layer),
     };
 
     let caller = &env.caller;
@@ -210,7 +217,7 @@ pub fn authorize(request: &Request, policies: &PolicySet) -> Response {
         .iter()
         .any(|level| !level.iter().any(|e| e.outcome.has_allow()))
     {
-        return implicit(missing_context);
+        return implicit(missing_context, PolicyType::Scp);
     }
 
     // 4. Identity and resource.
@@ -271,7 +278,25 @@ pub fn authorize(request: &Request, policies: &PolicySet) -> Response {
         identity_grants && !granted_by_resource.is_empty()
     };
     if !granted {
-        return implicit(missing_context);
+        let resource_type = policies
+            .resource
+            .first()
+            .map_or(PolicyType::Resource, Policy::policy_type);
+        let layer = if !caller.has_identity_policies()
+            || (same_account && resource_policy_required(request))
+            || (!same_account && identity_grants)
+        {
+            resource_type
+        } else if !identity_allows {
+            PolicyType::Identity
+        } else if !boundary_allows {
+            PolicyType::PermissionsBoundary
+        } else if !session_allows {
+            PolicyType::Session
+        } else {
+            resource_type
+        };
+        return implicit(missing_context, layer);
     }
 
     let mut matched: Vec<MatchedStatement> = Vec::new();
@@ -290,6 +315,7 @@ pub fn authorize(request: &Request, policies: &PolicySet) -> Response {
         decision: Decision::Allowed,
         matched,
         missing_context,
+        denied_by: None,
     }
 }
 

@@ -13,6 +13,7 @@ mod pattern;
 mod policy_document;
 mod query;
 mod service;
+mod shape;
 mod validate;
 mod xml;
 
@@ -21,5 +22,6 @@ pub use pattern::Pattern;
 pub use policy_document::encode_policy_document;
 pub use query::{MAX_BODY_BYTES, QueryMap, QueryRequest};
 pub use service::{AWS_FAULT_NAMESPACE, Service};
+pub use shape::{Shape, ShapeWriter};
 pub use validate::{IntRule, StringRule, Tag, Validator, lower_camel};
 pub use xml::{ToXml, XmlError, XmlResponse, XmlWriter, format_timestamp, push_timestamp};

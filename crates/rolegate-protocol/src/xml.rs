@@ -213,6 +213,11 @@ impl XmlWriter {
         self.line_break = true;
     }
 
+    /// `<name/>`: an empty list or structure, as AWS writes one.
+    pub fn empty_element(&mut self, name: &str) {
+        self.empty(name);
+    }
+
     /// Opens `<name>` (with an `xmlns` when given).
     pub fn start(&mut self, name: &str, xmlns: Option<&str>) {
         self.open(&[name], xmlns);

@@ -28,10 +28,10 @@ use rolegate_store::{AccessKey, Account, KeyOwner, KeyStatus, StoreError};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use crate::actions::Ctx;
 use crate::authenticate::Caller;
 use crate::authorize::RequestFacts;
-use crate::dispatch::Operation;
+use crate::dispatch;
+use crate::operation::Ctx;
 use crate::state::AppState;
 
 /// The whole file.
@@ -236,7 +236,7 @@ pub async fn apply(state: &AppState, file: &BootstrapFile) -> Result<Report, Boo
         accounts.push((spec, Arc::new(account)));
     }
     for (spec, account) in &accounts {
-        let root = Caller::root(Arc::clone(account), "bootstrap");
+        let root = Caller::root(Arc::clone(account), "bootstrap", partition(state));
         for policy in &spec.policies {
             let mut params = vec![
                 ("PolicyName", policy.name.clone()),
@@ -244,24 +244,24 @@ pub async fn apply(state: &AppState, file: &BootstrapFile) -> Result<Report, Boo
             ];
             push_opt(&mut params, "Path", &policy.path);
             push_opt(&mut params, "Description", &policy.description);
-            report.entities += run(state, &root, Operation::CreatePolicy, &params).await?;
+            report.entities += run(state, &root, "CreatePolicy", &params).await?;
         }
         for user in &spec.users {
             let mut params = vec![("UserName", user.name.clone())];
             push_opt(&mut params, "Path", &user.path);
             push_tags(&mut params, &user.tags);
-            report.entities += run(state, &root, Operation::CreateUser, &params).await?;
+            report.entities += run(state, &root, "CreateUser", &params).await?;
             for (name, doc) in &user.inline_policies {
                 let params = [
                     ("UserName", user.name.clone()),
                     ("PolicyName", name.clone()),
                     ("PolicyDocument", document(doc)),
                 ];
-                run(state, &root, Operation::PutUserPolicy, &params).await?;
+                run(state, &root, "PutUserPolicy", &params).await?;
             }
             for arn in &user.attached_policies {
                 let params = [("UserName", user.name.clone()), ("PolicyArn", arn.clone())];
-                run(state, &root, Operation::AttachUserPolicy, &params).await?;
+                run(state, &root, "AttachUserPolicy", &params).await?;
             }
             for key in &user.access_keys {
                 report.keys +=
@@ -270,7 +270,7 @@ pub async fn apply(state: &AppState, file: &BootstrapFile) -> Result<Report, Boo
         }
     }
     for (spec, account) in &accounts {
-        let root = Caller::root(Arc::clone(account), "bootstrap");
+        let root = Caller::root(Arc::clone(account), "bootstrap", partition(state));
         for role in &spec.roles {
             let mut params = vec![
                 ("RoleName", role.name.clone()),
@@ -289,18 +289,18 @@ pub async fn apply(state: &AppState, file: &BootstrapFile) -> Result<Report, Boo
                 &role.max_session_duration.map(|d| d.to_string()),
             );
             push_tags(&mut params, &role.tags);
-            report.entities += run(state, &root, Operation::CreateRole, &params).await?;
+            report.entities += run(state, &root, "CreateRole", &params).await?;
             for (name, doc) in &role.inline_policies {
                 let params = [
                     ("RoleName", role.name.clone()),
                     ("PolicyName", name.clone()),
                     ("PolicyDocument", document(doc)),
                 ];
-                run(state, &root, Operation::PutRolePolicy, &params).await?;
+                run(state, &root, "PutRolePolicy", &params).await?;
             }
             for arn in &role.attached_policies {
                 let params = [("RoleName", role.name.clone()), ("PolicyArn", arn.clone())];
-                run(state, &root, Operation::AttachRolePolicy, &params).await?;
+                run(state, &root, "AttachRolePolicy", &params).await?;
             }
         }
     }
@@ -345,18 +345,24 @@ mod tag_names {
 async fn run(
     state: &AppState,
     root: &Caller,
-    operation: Operation,
+    action: &'static str,
     params: &[(&str, String)],
 ) -> Result<usize, BootstrapError> {
     let mut form = form_urlencoded_body(params);
     form.push_str("&Action=");
-    form.push_str(operation.name());
-    let query =
-        QueryRequest::parse(form.as_bytes(), "").map_err(|e| BootstrapError::Operation {
-            account: root.account.id.clone(),
-            what: operation.name().to_owned(),
-            error: e.to_aws_error(Service::Iam),
-        })?;
+    form.push_str(action);
+    let failed = |error| BootstrapError::Operation {
+        account: root.account.id.clone(),
+        what: format!(
+            "{action} {}",
+            params.first().map(|(_, v)| v.as_str()).unwrap_or_default()
+        ),
+        error,
+    };
+    let query = QueryRequest::parse(form.as_bytes(), "")
+        .map_err(|e| failed(e.to_aws_error(Service::Iam)))?;
+    let route = dispatch::find(Service::Iam, action)
+        .ok_or_else(|| failed(AwsError::invalid_action(action, None)))?;
     let mut ctx = Ctx {
         state,
         caller: root,
@@ -364,27 +370,24 @@ async fn run(
             now: OffsetDateTime::now_utc(),
             source_ip: "127.0.0.1".into(),
             region: state.region.clone(),
+            partition: partition(state),
             secure_transport: false,
         },
         request_id: "bootstrap",
-        action: operation.name(),
-        service: Service::Iam,
         decisions: Vec::new(),
-        response_elements: None,
     };
-    match operation.run(&mut ctx, query.params()).await {
+    match (route.handler)(&mut ctx, query.params()).await {
         Ok(_) => Ok(1),
-        Err(error) if error.code == "EntityAlreadyExists" => Ok(0),
-        Err(error) => Err(BootstrapError::Operation {
-            account: root.account.id.clone(),
-            what: format!(
-                "{} {}",
-                operation.name(),
-                params.first().map(|(_, v)| v.as_str()).unwrap_or_default()
-            ),
-            error,
-        }),
+        Err(error) => match error.into_aws(Service::Iam) {
+            error if error.code == "EntityAlreadyExists" => Ok(0),
+            error => Err(failed(error)),
+        },
     }
+}
+
+/// The partition of the server's region: the one the bootstrap's ARNs are in.
+fn partition(state: &AppState) -> rolegate_types::Partition {
+    rolegate_types::Partition::of_region(&state.region)
 }
 
 fn form_urlencoded_body(params: &[(&str, String)]) -> String {

@@ -1,11 +1,11 @@
 //! Rolegate's STS and IAM service. The folders follow a request through the server, and
-//! [`pipeline`] calls them in order: receive → authenticate → dispatch → authorize → act →
-//! audit → respond.
+//! [`pipeline`] calls them in order: receive → authenticate → dispatch → run the [`operation`]
+//! (parse, authorize, act) → audit → respond. Every failure reaches the wire through the one
+//! table in [`error`].
 //!
 //! `serve` is the whole program behind `rolegate serve`: it opens the data directory (SQLite
 //! store, key ring, audit log), applies the bootstrap file, and answers AWS's Query protocol.
 
-mod actions;
 mod audit;
 mod authenticate;
 mod authorize;
@@ -14,6 +14,9 @@ mod connections;
 mod credentials;
 mod directory;
 mod dispatch;
+mod error;
+mod operation;
+mod operations;
 mod pipeline;
 mod receive;
 mod respond;

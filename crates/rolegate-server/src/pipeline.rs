@@ -1,21 +1,24 @@
 //! The spine of the server: one Query-protocol request, top to bottom.
 //!
-//! receive → authenticate → dispatch → authorize → act → audit → respond
+//! receive → authenticate → dispatch → run the operation (parse, authorize, act) → audit →
+//! respond
 //!
-//! Authorization happens inside each action (through `Ctx::authorize`) because the resource a
-//! permission names is only known once the action has parsed its parameters; AssumeRole adds
-//! its trust-policy decision there too. Every call is audited, whatever its outcome.
+//! Authorization happens inside each operation (through `Ctx::authorize`) because the resource
+//! a permission names is only known once the operation has parsed its input and found the
+//! entity; AssumeRole adds its trust-policy decision there too. Every call is audited, whatever
+//! its outcome, a request that cannot even be read included.
 
 use axum::body::Body;
 use axum::http::Response;
 use rolegate_protocol::{AwsError, QueryRequest, Service};
+use rolegate_types::Partition;
 use time::OffsetDateTime;
 
-use crate::actions::Ctx;
 use crate::audit::{self, Call};
 use crate::authenticate::{self, Authenticated};
 use crate::authorize::RequestFacts;
 use crate::dispatch;
+use crate::operation::Ctx;
 use crate::receive::Incoming;
 use crate::respond;
 use crate::state::AppState;
@@ -29,7 +32,8 @@ pub async fn handle(state: &AppState, incoming: Incoming<'_>) -> Response<Body> 
     let query = match QueryRequest::parse(incoming.body, incoming.query) {
         Ok(query) => query,
         Err(e) => {
-            return respond::failure(&e.to_aws_error(Service::Sts), Service::Sts, &request_id);
+            let error = e.to_aws_error(Service::Sts);
+            return refuse(state, &incoming, &request_id, now, error).await;
         }
     };
     let guessed = dispatch::guess_service(query.action(), query.version());
@@ -39,6 +43,7 @@ pub async fn handle(state: &AppState, incoming: Incoming<'_>) -> Response<Body> 
         event_time: now,
         service: guessed,
         action: query.action().unwrap_or_default(),
+        read_only: false,
         region: &state.region,
         source_ip: &incoming.source_ip,
         user_agent: incoming.user_agent,
@@ -68,42 +73,78 @@ pub async fn handle(state: &AppState, incoming: Incoming<'_>) -> Response<Body> 
     call.region = &region;
 
     // Dispatch: Action + Version → operation.
-    let operation = match dispatch::route(service, query.action(), query.version()) {
-        Ok(operation) => operation,
+    let route = match dispatch::route_for(service, query.action(), query.version()) {
+        Ok(route) => route,
         Err(error) => {
             call.error = Some(&error);
             state.audit.record(audit::event(&call)).await;
             return respond::failure(&error, service, &request_id);
         }
     };
+    call.read_only = route.read_only;
 
-    // Authorize and act: the operation checks its permissions, then does its work.
+    // Run: the operation parses its input, checks its permissions and does its work.
     let mut ctx = Ctx {
         state,
         caller: &caller,
         facts: RequestFacts {
             now,
             source_ip: incoming.source_ip.clone(),
+            partition: Partition::of_region(&region),
             region: region.clone(),
             secure_transport: false,
         },
         request_id: &request_id,
-        action: operation.name(),
-        service,
         decisions: Vec::new(),
-        response_elements: None,
     };
-    let outcome: Result<String, AwsError> = operation.run(&mut ctx, query.params()).await;
+    let outcome = (route.handler)(&mut ctx, query.params())
+        .await
+        .map_err(|e| e.into_aws(service));
 
     // Audit: one event, allowed or denied.
     call.decisions = &ctx.decisions;
-    call.response_elements = ctx.response_elements.take();
-    call.error = outcome.as_ref().err();
+    let (body, error) = match outcome {
+        Ok(reply) => {
+            call.response_elements = reply.elements;
+            (Some(reply.body), None)
+        }
+        Err(error) => (None, Some(error)),
+    };
+    call.error = error.as_ref();
     state.audit.record(audit::event(&call)).await;
 
     // Respond.
-    match outcome {
-        Ok(body) => respond::success(body, &request_id),
-        Err(error) => respond::failure(&error, service, &request_id),
+    match (body, &error) {
+        (Some(body), _) => respond::success(body, &request_id),
+        (None, Some(error)) => respond::failure(error, service, &request_id),
+        (None, None) => respond::failure(&AwsError::internal_failure(), service, &request_id),
     }
+}
+
+/// Answers a request that could not be read (a malformed form, a body over the limit) with
+/// `error`, and audits it: nobody authenticated, nothing dispatched.
+pub async fn refuse(
+    state: &AppState,
+    incoming: &Incoming<'_>,
+    request_id: &str,
+    now: OffsetDateTime,
+    error: AwsError,
+) -> Response<Body> {
+    let call = Call {
+        request_id,
+        event_time: now,
+        service: Service::Sts,
+        action: "",
+        read_only: false,
+        region: &state.region,
+        source_ip: &incoming.source_ip,
+        user_agent: incoming.user_agent,
+        caller: None,
+        parameters: Vec::new(),
+        response_elements: None,
+        decisions: &[],
+        error: Some(&error),
+    };
+    state.audit.record(audit::event(&call)).await;
+    respond::failure(&error, Service::Sts, request_id)
 }

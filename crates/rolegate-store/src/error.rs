@@ -1,6 +1,9 @@
-//! What can go wrong in a store: a missing or duplicate row, a refused change, or the backend.
+//! What can go wrong in a store: a missing or duplicate row, a quota or delete rule that the
+//! change would break, or the backend.
 
 use std::fmt;
+
+use crate::{Blocker, IdentityKind, Quota};
 
 /// The kind of row an error is about, so the server can pick IAM's message for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -8,12 +11,17 @@ pub enum EntityKind {
     Account,
     AccessKey,
     User,
+    Group,
     Role,
+    InstanceProfile,
     InlinePolicy,
     AttachedPolicy,
     ManagedPolicy,
     PolicyVersion,
     MfaDevice,
+    AccountAlias,
+    PasswordPolicy,
+    CredentialReport,
 }
 
 impl fmt::Display for EntityKind {
@@ -22,12 +30,17 @@ impl fmt::Display for EntityKind {
             Self::Account => "account",
             Self::AccessKey => "access key",
             Self::User => "user",
+            Self::Group => "group",
             Self::Role => "role",
+            Self::InstanceProfile => "instance profile",
             Self::InlinePolicy => "inline policy",
             Self::AttachedPolicy => "attached policy",
             Self::ManagedPolicy => "managed policy",
             Self::PolicyVersion => "policy version",
             Self::MfaDevice => "MFA device",
+            Self::AccountAlias => "account alias",
+            Self::PasswordPolicy => "password policy",
+            Self::CredentialReport => "credential report",
         };
         f.write_str(name)
     }
@@ -47,6 +60,19 @@ pub enum StoreError {
         name: String,
         reason: &'static str,
     },
+    /// The write would exceed one of IAM's quotas; nothing was changed.
+    #[error("quota {} ({}) exceeded", quota.name(), quota.limit())]
+    LimitExceeded { quota: Quota },
+    /// The identity's inline policies would exceed their total size; nothing was changed.
+    #[error("inline policies of {kind:?} {name} would exceed {limit} characters")]
+    InlinePolicySize {
+        kind: IdentityKind,
+        name: String,
+        limit: usize,
+    },
+    /// The entity cannot be deleted while `blocker` holds; nothing was changed.
+    #[error("cannot delete: {blocker:?}")]
+    DeleteConflict { blocker: Blocker },
     /// The backend failed; the text is for logs, never for clients.
     #[error("storage backend: {0}")]
     Backend(String),
@@ -61,6 +87,14 @@ impl StoreError {
             kind,
             name: name.into(),
         }
+    }
+
+    pub(crate) fn limit(quota: Quota) -> Self {
+        Self::LimitExceeded { quota }
+    }
+
+    pub(crate) fn blocked(blocker: Blocker) -> Self {
+        Self::DeleteConflict { blocker }
     }
 
     pub(crate) fn already_exists(kind: EntityKind, name: impl Into<String>) -> Self {

@@ -1,10 +1,12 @@
 //! Rolegate's storage: one `Store` trait over typed IAM rows, and the embedded SQLite backend.
 //!
-//! The store knows rows, uniqueness and transactions, not AWS wording: it reports *what* is
-//! missing or duplicated (`StoreError`), and the server turns that into IAM's exact messages.
+//! The store knows rows, uniqueness, transactions and IAM's invariants (quotas, delete rules,
+//! what a row refers to), not AWS wording: it reports *what* is missing, duplicated, over quota
+//! or blocking (`StoreError`), and the server turns that into IAM's exact messages.
 
 mod error;
 mod model;
+mod rules;
 mod sqlite;
 mod store;
 #[cfg(feature = "testkit")]
@@ -12,8 +14,22 @@ pub mod testkit;
 
 pub use error::{EntityKind, StoreError};
 pub use model::{
-    AccessKey, Account, Entity, KeyOwner, KeyStatus, ManagedPolicy, MfaDevice, PolicyScope,
-    PolicyVersion, Principal, PrincipalKind, Role, RoleUpdate, Tag, User, UserUpdate,
+    AccessKey, Account, EntityRef, Group, Identity, IdentityKind, InstanceProfile, KeyOwner,
+    KeyStatus, ManagedPolicy, MfaDevice, PolicyEntities, PolicyScope, PolicyUsage, PolicyUse,
+    PolicyVersion, Rename, Role, RoleUpdate, Tag, Taggable, TaggableKind, User, iam_arn,
 };
+pub use rules::{Blocker, Quota, inline_policy_limit};
 pub use sqlite::SqliteStore;
-pub use store::Store;
+pub use store::{
+    AccessKeys, AccountCounts, Accounts, Generation, Groups, IdentityPolicies, InstanceProfiles,
+    ManagedPolicies, MfaDevices, PolicySize, Roles, Store, Tags, Users,
+};
+
+/// `use rolegate_store::prelude::*` brings `Store` and every family trait into scope, so their
+/// methods can be called on a `dyn Store`.
+pub mod prelude {
+    pub use crate::store::{
+        AccessKeys, Accounts, Generation, Groups, IdentityPolicies, InstanceProfiles,
+        ManagedPolicies, MfaDevices, Roles, Store, Tags, Users,
+    };
+}

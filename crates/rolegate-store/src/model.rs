@@ -87,31 +87,23 @@ pub struct User {
 }
 
 impl User {
-    pub fn arn(&self) -> String {
-        iam_arn(&self.account_id, "user", &self.path, &self.name)
+    /// `arn:{partition}:iam::{account}:user{path}{name}`.
+    pub fn arn(&self, partition: &str) -> String {
+        iam_arn(partition, &self.account_id, "user", &self.path, &self.name)
     }
 }
 
-/// `arn:aws:iam::ACCOUNT:KIND/PATH/NAME` (`path` begins and ends with `/`), in one allocation
-/// and without `format!`: a user's ARN is written for every request it signs.
-fn iam_arn(account_id: &str, kind: &str, path: &str, name: &str) -> String {
-    const PREFIX: &str = "arn:aws:iam::";
-    let mut arn = String::with_capacity(
-        PREFIX.len() + account_id.len() + 1 + kind.len() + path.len() + name.len(),
-    );
-    for part in [PREFIX, account_id, ":", kind, path, name] {
+/// `arn:PARTITION:iam::ACCOUNT:KIND/PATH/NAME` (`path` begins and ends with `/`), in one
+/// allocation and without `format!`: a user's ARN is written for every request it signs.
+pub fn iam_arn(partition: &str, account_id: &str, kind: &str, path: &str, name: &str) -> String {
+    let parts = [
+        "arn:", partition, ":iam::", account_id, ":", kind, path, name,
+    ];
+    let mut arn = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
         arn.push_str(part);
     }
     arn
-}
-
-/// Changes to a user (`UpdateUser`); `None` leaves a field as it is.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct UserUpdate {
-    pub new_name: Option<String>,
-    pub new_path: Option<String>,
-    /// `Some(None)` removes the boundary.
-    pub permissions_boundary: Option<Option<String>>,
 }
 
 /// An IAM role.
@@ -135,8 +127,9 @@ pub struct Role {
 }
 
 impl Role {
-    pub fn arn(&self) -> String {
-        iam_arn(&self.account_id, "role", &self.path, &self.name)
+    /// `arn:{partition}:iam::{account}:role{path}{name}`.
+    pub fn arn(&self, partition: &str) -> String {
+        iam_arn(partition, &self.account_id, "role", &self.path, &self.name)
     }
 }
 
@@ -147,48 +140,167 @@ pub struct RoleUpdate {
     pub max_session_duration: Option<i64>,
     /// New trust policy: (as written, bound form).
     pub trust_policy: Option<(String, String)>,
-    /// `Some(None)` removes the boundary.
-    pub permissions_boundary: Option<Option<String>>,
 }
 
-/// Users and roles: what can hold inline and attached policies.
+/// The IAM identities that hold inline and attached policies: users, groups and roles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum PrincipalKind {
+pub enum IdentityKind {
     User,
+    Group,
     Role,
 }
 
-/// A user or role, by account and name.
+impl IdentityKind {
+    /// `user`, `group`, `role`: the ARN resource type, and how the tables name the kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::User => "user",
+            Self::Group => "group",
+            Self::Role => "role",
+        }
+    }
+}
+
+/// A user, group or role, by account and name.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Principal {
+pub struct Identity {
     pub account_id: String,
-    pub kind: PrincipalKind,
+    pub kind: IdentityKind,
     pub name: String,
 }
 
-impl Principal {
-    pub fn user(account_id: &str, name: &str) -> Self {
+impl Identity {
+    pub fn new(kind: IdentityKind, account_id: &str, name: &str) -> Self {
         Self {
             account_id: account_id.to_owned(),
-            kind: PrincipalKind::User,
+            kind,
             name: name.to_owned(),
         }
     }
 
+    pub fn user(account_id: &str, name: &str) -> Self {
+        Self::new(IdentityKind::User, account_id, name)
+    }
+
+    pub fn group(account_id: &str, name: &str) -> Self {
+        Self::new(IdentityKind::Group, account_id, name)
+    }
+
     pub fn role(account_id: &str, name: &str) -> Self {
+        Self::new(IdentityKind::Role, account_id, name)
+    }
+}
+
+/// What can carry tags.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TaggableKind {
+    User,
+    Role,
+    Policy,
+    InstanceProfile,
+    MfaDevice,
+}
+
+/// A taggable resource, by account and name (an MFA device by its serial number).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Taggable {
+    pub account_id: String,
+    pub kind: TaggableKind,
+    pub name: String,
+}
+
+impl Taggable {
+    pub fn new(kind: TaggableKind, account_id: &str, name: &str) -> Self {
         Self {
             account_id: account_id.to_owned(),
-            kind: PrincipalKind::Role,
+            kind,
             name: name.to_owned(),
         }
     }
 }
 
-/// Anything that carries tags: a user, a role or a managed policy (by name in its account).
+/// An IAM group.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Entity {
-    Principal(Principal),
-    Policy { account_id: String, name: String },
+pub struct Group {
+    pub account_id: String,
+    pub name: String,
+    /// `AGPA…`
+    pub group_id: String,
+    pub path: String,
+    pub created_at: OffsetDateTime,
+}
+
+impl Group {
+    pub fn arn(&self, partition: &str) -> String {
+        iam_arn(partition, &self.account_id, "group", &self.path, &self.name)
+    }
+}
+
+/// Changes to a group or user name and path (`UpdateGroup`, `UpdateUser`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Rename {
+    pub new_name: Option<String>,
+    pub new_path: Option<String>,
+}
+
+/// An EC2 instance profile: a container for (at most) one role.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InstanceProfile {
+    pub account_id: String,
+    pub name: String,
+    /// `AIPA…`
+    pub profile_id: String,
+    pub path: String,
+    pub created_at: OffsetDateTime,
+    /// The role in it, if any (names).
+    pub roles: Vec<String>,
+    pub tags: Vec<Tag>,
+}
+
+impl InstanceProfile {
+    pub fn arn(&self, partition: &str) -> String {
+        iam_arn(
+            partition,
+            &self.account_id,
+            "instance-profile",
+            &self.path,
+            &self.name,
+        )
+    }
+}
+
+/// A user, group or role as `ListEntitiesForPolicy` names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntityRef {
+    pub name: String,
+    /// `AIDA…`, `AGPA…`, `AROA…`.
+    pub id: String,
+    pub path: String,
+}
+
+/// Which entities use a managed policy (`ListEntitiesForPolicy`), each list sorted by name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PolicyEntities {
+    pub users: Vec<EntityRef>,
+    pub groups: Vec<EntityRef>,
+    pub roles: Vec<EntityRef>,
+}
+
+/// How much one managed policy is used in an account.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PolicyUse {
+    pub arn: String,
+    pub attachments: i64,
+    pub boundaries: i64,
+}
+
+/// How an entity uses a managed policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PolicyUsage {
+    /// Attached as a permissions policy.
+    Permissions,
+    /// Set as a permissions boundary.
+    Boundary,
 }
 
 /// A customer managed policy.
@@ -202,8 +314,10 @@ pub struct ManagedPolicy {
     pub path: String,
     pub description: Option<String>,
     pub default_version_id: String,
-    /// Users and roles it is attached to (filled in by reads).
+    /// Users, groups and roles it is attached to (filled in by reads).
     pub attachment_count: i64,
+    /// Users and roles that have it as their permissions boundary (filled in by reads).
+    pub boundary_usage_count: i64,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
     pub tags: Vec<Tag>,
@@ -249,12 +363,12 @@ mod tests {
     #[test]
     fn iam_arns_join_account_kind_path_and_name() {
         assert_eq!(
-            iam_arn("111122223333", "user", "/division/", "alice"),
+            iam_arn("aws", "111122223333", "user", "/division/", "alice"),
             "arn:aws:iam::111122223333:user/division/alice"
         );
         assert_eq!(
-            iam_arn("444455556666", "role", "/", "VendorAccess"),
-            "arn:aws:iam::444455556666:role/VendorAccess"
+            iam_arn("aws-cn", "444455556666", "role", "/", "VendorAccess"),
+            "arn:aws-cn:iam::444455556666:role/VendorAccess"
         );
     }
 }

@@ -1,43 +1,132 @@
-//! The `Store` trait: every read and write the server needs, each write one transaction.
+//! The `Store` trait: every read and write the server needs, grouped by family, each write one
+//! transaction that keeps IAM's rules itself. A quota (`LimitExceeded`), a delete rule
+//! (`DeleteConflict`) or an existence check is decided inside the transaction that writes, so
+//! two racing requests can never both pass a check that only one of them may pass.
+//!
+//! Names are compared case-insensitively, as IAM does. Callers bring `Store` and its families
+//! into scope with `use rolegate_store::prelude::*`.
 
 use async_trait::async_trait;
+use time::OffsetDateTime;
 
 use crate::{
-    AccessKey, Account, Entity, KeyStatus, ManagedPolicy, MfaDevice, PolicyScope, PolicyVersion,
-    Principal, Role, RoleUpdate, StoreError, Tag, User, UserUpdate,
+    AccessKey, Account, Group, Identity, InstanceProfile, KeyOwner, KeyStatus, ManagedPolicy,
+    MfaDevice, PolicyEntities, PolicyScope, PolicyUsage, PolicyUse, PolicyVersion, Rename, Role,
+    RoleUpdate, StoreError, Tag, Taggable, User,
 };
 
-/// Rolegate's persistent IAM state. Implementations must make each method atomic and durable
-/// once it returns `Ok` (no acknowledged write may be lost), and compare IAM names
-/// case-insensitively.
-#[async_trait]
-pub trait Store: Send + Sync + std::fmt::Debug {
-    /// A counter bumped by every successful write, so callers can invalidate caches.
-    fn generation(&self) -> u64;
+/// Rolegate's persistent IAM state: every family below. Implementations make each method atomic
+/// and durable once it returns `Ok`.
+pub trait Store:
+    Generation
+    + Accounts
+    + AccessKeys
+    + Users
+    + Groups
+    + Roles
+    + InstanceProfiles
+    + IdentityPolicies
+    + ManagedPolicies
+    + Tags
+    + MfaDevices
+    + Send
+    + Sync
+    + std::fmt::Debug
+{
+}
 
-    // Accounts.
+impl<T> Store for T where
+    T: Generation
+        + Accounts
+        + AccessKeys
+        + Users
+        + Groups
+        + Roles
+        + InstanceProfiles
+        + IdentityPolicies
+        + ManagedPolicies
+        + Tags
+        + MfaDevices
+        + Send
+        + Sync
+        + std::fmt::Debug
+{
+}
+
+/// The cache generation: a counter every write moves, kept in the database so that every
+/// process over one database sees every other's writes.
+#[async_trait]
+pub trait Generation: Send + Sync {
+    /// The newest generation this process knows: moved by its own writes at once, and by other
+    /// processes' writes when [`Generation::refresh_generation`] reads them.
+    fn generation(&self) -> u64;
+    /// Reads the database's generation and returns the newest one known.
+    async fn refresh_generation(&self) -> Result<u64, StoreError>;
+}
+
+/// Per-account counts for `GetAccountSummary`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AccountCounts {
+    pub users: u64,
+    pub groups: u64,
+    pub roles: u64,
+    pub instance_profiles: u64,
+    pub policies: u64,
+    /// Attachments of managed policies to users, groups and roles.
+    pub policy_versions_in_use: u64,
+    pub mfa_devices: u64,
+    pub mfa_devices_in_use: u64,
+    /// Access keys of the account root.
+    pub root_access_keys: u64,
+}
+
+#[async_trait]
+pub trait Accounts: Send + Sync {
     /// Creates the account unless one with that id exists; returns whether it was created.
     async fn ensure_account(&self, account: &Account) -> Result<bool, StoreError>;
     async fn get_account(&self, id: &str) -> Result<Account, StoreError>;
     async fn list_accounts(&self) -> Result<Vec<Account>, StoreError>;
+    async fn account_counts(&self, account_id: &str) -> Result<AccountCounts, StoreError>;
+    /// Sets the account's one alias, replacing any other; an alias is unique across accounts
+    /// (`AlreadyExists` when another account holds it).
+    async fn set_account_alias(&self, account_id: &str, alias: &str) -> Result<(), StoreError>;
+    /// Removes `alias` if it is the account's (`NotFound` otherwise).
+    async fn delete_account_alias(&self, account_id: &str, alias: &str) -> Result<(), StoreError>;
+    async fn list_account_aliases(&self, account_id: &str) -> Result<Vec<String>, StoreError>;
+}
 
-    // Access keys.
+#[async_trait]
+pub trait AccessKeys: Send + Sync {
+    /// Creates the key; a user's key needs the user, and a user or root has at most
+    /// `AccessKeysPerUser` keys (inactive ones count).
     async fn create_access_key(&self, key: &AccessKey) -> Result<(), StoreError>;
     async fn get_access_key(&self, access_key_id: &str) -> Result<AccessKey, StoreError>;
-    /// Keys of one user (`Some(name)`) or of the account root (`None`).
+    /// Keys of one owner (a user, or the account root), oldest first.
     async fn list_access_keys(
         &self,
         account_id: &str,
-        user_name: Option<&str>,
+        owner: &KeyOwner,
     ) -> Result<Vec<AccessKey>, StoreError>;
+    /// Changes the status of `owner`'s key (`NotFound` for anyone else's).
     async fn update_access_key_status(
         &self,
+        account_id: &str,
+        owner: &KeyOwner,
         access_key_id: &str,
         status: KeyStatus,
     ) -> Result<(), StoreError>;
-    async fn delete_access_key(&self, access_key_id: &str) -> Result<(), StoreError>;
+    /// Deletes `owner`'s key (`NotFound` for anyone else's).
+    async fn delete_access_key(
+        &self,
+        account_id: &str,
+        owner: &KeyOwner,
+        access_key_id: &str,
+    ) -> Result<(), StoreError>;
+}
 
-    // Users.
+#[async_trait]
+pub trait Users: Send + Sync {
+    /// Within `UsersPerAccount`; a customer boundary must exist in the account.
     async fn create_user(&self, user: &User) -> Result<(), StoreError>;
     async fn get_user(&self, account_id: &str, name: &str) -> Result<User, StoreError>;
     async fn list_users(
@@ -45,16 +134,74 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         account_id: &str,
         path_prefix: Option<&str>,
     ) -> Result<Vec<User>, StoreError>;
+    /// Renames or moves the user; everything it owns follows it.
     async fn update_user(
         &self,
         account_id: &str,
         name: &str,
-        update: &UserUpdate,
+        update: &Rename,
     ) -> Result<(), StoreError>;
-    /// Deletes the user and its tags; the caller checks for keys, policies and devices first.
+    /// Sets or (`None`) removes the permissions boundary; a customer policy must exist.
+    async fn set_user_boundary(
+        &self,
+        account_id: &str,
+        name: &str,
+        boundary: Option<&str>,
+    ) -> Result<(), StoreError>;
+    /// Deletes the user and its tags, unless it still has keys, policies, devices or groups.
     async fn delete_user(&self, account_id: &str, name: &str) -> Result<(), StoreError>;
+}
 
-    // Roles.
+#[async_trait]
+pub trait Groups: Send + Sync {
+    /// Within `GroupsPerAccount`.
+    async fn create_group(&self, group: &Group) -> Result<(), StoreError>;
+    async fn get_group(&self, account_id: &str, name: &str) -> Result<Group, StoreError>;
+    async fn list_groups(
+        &self,
+        account_id: &str,
+        path_prefix: Option<&str>,
+    ) -> Result<Vec<Group>, StoreError>;
+    async fn update_group(
+        &self,
+        account_id: &str,
+        name: &str,
+        update: &Rename,
+    ) -> Result<(), StoreError>;
+    /// Deletes the group, unless it still has members or policies.
+    async fn delete_group(&self, account_id: &str, name: &str) -> Result<(), StoreError>;
+    /// Adds the user (both must exist; a member already is left as it is), within
+    /// `GroupsPerUser`.
+    async fn add_user_to_group(
+        &self,
+        account_id: &str,
+        group: &str,
+        user: &str,
+    ) -> Result<(), StoreError>;
+    /// Removes the user (both must exist; a non-member is left as it is).
+    async fn remove_user_from_group(
+        &self,
+        account_id: &str,
+        group: &str,
+        user: &str,
+    ) -> Result<(), StoreError>;
+    /// The group's members, by name.
+    async fn list_group_members(
+        &self,
+        account_id: &str,
+        group: &str,
+    ) -> Result<Vec<User>, StoreError>;
+    /// The user's groups, by name.
+    async fn list_groups_for_user(
+        &self,
+        account_id: &str,
+        user: &str,
+    ) -> Result<Vec<Group>, StoreError>;
+}
+
+#[async_trait]
+pub trait Roles: Send + Sync {
+    /// Within `RolesPerAccount`; a customer boundary must exist in the account.
     async fn create_role(&self, role: &Role) -> Result<(), StoreError>;
     async fn get_role(&self, account_id: &str, name: &str) -> Result<Role, StoreError>;
     async fn list_roles(
@@ -68,60 +215,114 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         name: &str,
         update: &RoleUpdate,
     ) -> Result<(), StoreError>;
-    /// Deletes the role and its tags; the caller checks for policies first.
+    /// Sets or (`None`) removes the permissions boundary; a customer policy must exist.
+    async fn set_role_boundary(
+        &self,
+        account_id: &str,
+        name: &str,
+        boundary: Option<&str>,
+    ) -> Result<(), StoreError>;
+    /// Deletes the role and its tags, unless it still has policies or is in an instance profile.
     async fn delete_role(&self, account_id: &str, name: &str) -> Result<(), StoreError>;
+}
 
-    // Inline policies of users and roles.
-    /// Creates or replaces.
+#[async_trait]
+pub trait InstanceProfiles: Send + Sync {
+    /// Within `InstanceProfilesPerAccount`.
+    async fn create_instance_profile(&self, profile: &InstanceProfile) -> Result<(), StoreError>;
+    async fn get_instance_profile(
+        &self,
+        account_id: &str,
+        name: &str,
+    ) -> Result<InstanceProfile, StoreError>;
+    async fn list_instance_profiles(
+        &self,
+        account_id: &str,
+        path_prefix: Option<&str>,
+    ) -> Result<Vec<InstanceProfile>, StoreError>;
+    async fn list_instance_profiles_for_role(
+        &self,
+        account_id: &str,
+        role: &str,
+    ) -> Result<Vec<InstanceProfile>, StoreError>;
+    /// Deletes the profile unless it still holds a role.
+    async fn delete_instance_profile(&self, account_id: &str, name: &str)
+    -> Result<(), StoreError>;
+    /// Puts the role in the profile: one role per profile (`InstanceSessionsPerInstanceProfile`).
+    async fn add_role_to_instance_profile(
+        &self,
+        account_id: &str,
+        profile: &str,
+        role: &str,
+    ) -> Result<(), StoreError>;
+    /// Takes the role out (`NotFound` when it is not in the profile).
+    async fn remove_role_from_instance_profile(
+        &self,
+        account_id: &str,
+        profile: &str,
+        role: &str,
+    ) -> Result<(), StoreError>;
+}
+
+/// The measure of a policy's size that IAM's quotas count (characters, whitespace outside
+/// strings not counted); the policy engine owns it, the store applies it.
+pub type PolicySize = fn(&str) -> usize;
+
+#[async_trait]
+pub trait IdentityPolicies: Send + Sync {
+    /// Creates or replaces an inline policy; the identity's inline policies together stay
+    /// within their size limit (`InlinePolicySize`).
     async fn put_inline_policy(
         &self,
-        principal: &Principal,
+        identity: &Identity,
         policy_name: &str,
         document: &str,
+        size: PolicySize,
     ) -> Result<(), StoreError>;
     async fn get_inline_policy(
         &self,
-        principal: &Principal,
+        identity: &Identity,
         policy_name: &str,
     ) -> Result<String, StoreError>;
     /// `(name, document)` pairs, sorted by name.
     async fn list_inline_policies(
         &self,
-        principal: &Principal,
+        identity: &Identity,
     ) -> Result<Vec<(String, String)>, StoreError>;
     async fn delete_inline_policy(
         &self,
-        principal: &Principal,
+        identity: &Identity,
         policy_name: &str,
     ) -> Result<(), StoreError>;
-
-    // Managed policy attachments.
-    /// Attaching twice is not an error (IAM is idempotent here).
-    async fn attach_policy(
-        &self,
-        principal: &Principal,
-        policy_arn: &str,
-    ) -> Result<(), StoreError>;
-    async fn detach_policy(
-        &self,
-        principal: &Principal,
-        policy_arn: &str,
-    ) -> Result<(), StoreError>;
+    /// Attaches a managed policy (a customer policy must exist in the identity's account; an
+    /// AWS-managed one is the caller's to check), within the identity's quota. Attaching twice
+    /// changes nothing.
+    async fn attach_policy(&self, identity: &Identity, policy_arn: &str) -> Result<(), StoreError>;
+    async fn detach_policy(&self, identity: &Identity, policy_arn: &str) -> Result<(), StoreError>;
     /// Attached policy ARNs in attachment order.
-    async fn list_attached_policies(
+    async fn list_attached_policies(&self, identity: &Identity) -> Result<Vec<String>, StoreError>;
+    /// Who in `account_id` uses the policy: attached (`Permissions`), as a boundary, or both.
+    async fn list_entities_for_policy(
         &self,
-        principal: &Principal,
-    ) -> Result<Vec<String>, StoreError>;
+        account_id: &str,
+        policy_arn: &str,
+        usage: Option<PolicyUsage>,
+    ) -> Result<PolicyEntities, StoreError>;
+    /// `(attachments, boundary uses)` of a policy in `account_id` (AWS-managed policies are
+    /// counted per account).
+    async fn policy_usage(
+        &self,
+        account_id: &str,
+        policy_arn: &str,
+    ) -> Result<(i64, i64), StoreError>;
+    /// The use of every policy that is attached or set as a boundary in `account_id`.
+    async fn policy_uses(&self, account_id: &str) -> Result<Vec<PolicyUse>, StoreError>;
+}
 
-    // Tags.
-    /// Adds or overwrites (case-insensitively by key) the given tags.
-    async fn tag(&self, entity: &Entity, tags: &[Tag]) -> Result<(), StoreError>;
-    /// Removes the given keys; absent keys are ignored.
-    async fn untag(&self, entity: &Entity, keys: &[String]) -> Result<(), StoreError>;
-    async fn list_tags(&self, entity: &Entity) -> Result<Vec<Tag>, StoreError>;
-
-    // Managed policies and versions.
-    /// Creates the policy with `document` as its default version `v1`.
+#[async_trait]
+pub trait ManagedPolicies: Send + Sync {
+    /// Creates the policy with `document` as its default version `v1`, within
+    /// `PoliciesPerAccount`.
     async fn create_policy(&self, policy: &ManagedPolicy, document: &str)
     -> Result<(), StoreError>;
     async fn get_policy(&self, arn: &str) -> Result<ManagedPolicy, StoreError>;
@@ -130,14 +331,17 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         account_id: &str,
         scope: &PolicyScope,
     ) -> Result<Vec<ManagedPolicy>, StoreError>;
-    /// Deletes the policy and all its versions; the caller checks attachments first.
+    /// Deletes the policy and its versions, unless it is attached, used as a boundary or has
+    /// versions besides its default.
     async fn delete_policy(&self, arn: &str) -> Result<(), StoreError>;
-    /// Adds the next version (`v{n}`); makes it the default when asked.
+    /// Adds the next version (`v{n}`), within `VersionsPerPolicy`; makes it the default when
+    /// asked.
     async fn create_policy_version(
         &self,
         arn: &str,
         document: &str,
         set_as_default: bool,
+        at: OffsetDateTime,
     ) -> Result<PolicyVersion, StoreError>;
     async fn get_policy_version(
         &self,
@@ -150,10 +354,24 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         &self,
         arn: &str,
         version_id: &str,
+        at: OffsetDateTime,
     ) -> Result<(), StoreError>;
+    /// Deletes a version other than the default.
     async fn delete_policy_version(&self, arn: &str, version_id: &str) -> Result<(), StoreError>;
+}
 
-    // Virtual MFA devices.
+#[async_trait]
+pub trait Tags: Send + Sync {
+    /// Adds or overwrites (case-insensitively by key) the given tags; the resource keeps at most
+    /// `TagsPerResource`.
+    async fn tag(&self, resource: &Taggable, tags: &[Tag]) -> Result<(), StoreError>;
+    /// Removes the given keys; absent keys are ignored.
+    async fn untag(&self, resource: &Taggable, keys: &[String]) -> Result<(), StoreError>;
+    async fn list_tags(&self, resource: &Taggable) -> Result<Vec<Tag>, StoreError>;
+}
+
+#[async_trait]
+pub trait MfaDevices: Send + Sync {
     async fn create_mfa_device(&self, device: &MfaDevice) -> Result<(), StoreError>;
     async fn get_mfa_device(&self, serial_number: &str) -> Result<MfaDevice, StoreError>;
     /// Devices of one account, or only those enabled for `user_name`.
@@ -162,12 +380,15 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         account_id: &str,
         user_name: Option<&str>,
     ) -> Result<Vec<MfaDevice>, StoreError>;
-    /// Binds an unassigned device to a user, recording the TOTP step that proved it.
+    /// Binds an unassigned device of the account to one of its users, recording the TOTP step
+    /// that proved it.
     async fn enable_mfa_device(
         &self,
+        account_id: &str,
         serial_number: &str,
         user_name: &str,
         step: u64,
+        at: OffsetDateTime,
     ) -> Result<(), StoreError>;
     /// Unbinds the device from the user of `account_id`.
     async fn deactivate_mfa_device(
@@ -176,7 +397,12 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         serial_number: &str,
         user_name: &str,
     ) -> Result<(), StoreError>;
-    async fn delete_mfa_device(&self, serial_number: &str) -> Result<(), StoreError>;
+    /// Deletes a device of the account that is not assigned to a user.
+    async fn delete_mfa_device(
+        &self,
+        account_id: &str,
+        serial_number: &str,
+    ) -> Result<(), StoreError>;
     /// Records a TOTP step as used if it is newer than the last one; `false` means a replay.
     async fn use_mfa_step(&self, serial_number: &str, step: u64) -> Result<bool, StoreError>;
 }

@@ -1,5 +1,10 @@
 //! The conformance suite every `Store` backend must pass (feature `testkit`). Each check starts
-//! from an empty store; backends call `run_all` from their own tests.
+//! from an empty store; backends call each check from their own tests (see `tests/sqlite.rs`).
+//!
+//! Besides what each method does, the suite races every invariant: twenty writers at once
+//! against a quota, a delete against the write that would make it wrong, a delete against
+//! itself. Exactly the allowed number must succeed, the others must get the store's typed
+//! refusal, and the state afterwards must be one a serial order of the winners gives.
 
 #![expect(
     clippy::unwrap_used,
@@ -7,14 +12,20 @@
     reason = "test helpers fail loudly"
 )]
 
+use futures_util::future::join_all;
 use time::OffsetDateTime;
 
+use crate::prelude::*;
 use crate::{
-    AccessKey, Account, Entity, EntityKind, KeyOwner, KeyStatus, ManagedPolicy, MfaDevice,
-    PolicyScope, Principal, Role, RoleUpdate, Store, StoreError, Tag, User, UserUpdate,
+    AccessKey, Account, Blocker, EntityKind, Group, Identity, InstanceProfile, KeyOwner, KeyStatus,
+    ManagedPolicy, MfaDevice, PolicyScope, PolicyUsage, Quota, Rename, Role, RoleUpdate,
+    StoreError, Tag, Taggable, TaggableKind, User,
 };
 
 const ACCOUNT: &str = "111122223333";
+const OTHER_ACCOUNT: &str = "444455556666";
+/// Concurrent writers in each race.
+const RACERS: usize = 20;
 
 fn now() -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap()
@@ -39,6 +50,16 @@ fn user(name: &str, id: &str) -> User {
     }
 }
 
+fn group(name: &str, id: &str) -> Group {
+    Group {
+        account_id: ACCOUNT.to_owned(),
+        name: name.to_owned(),
+        group_id: id.to_owned(),
+        path: "/".to_owned(),
+        created_at: now(),
+    }
+}
+
 fn role(name: &str, id: &str) -> Role {
     Role {
         account_id: ACCOUNT.to_owned(),
@@ -55,6 +76,18 @@ fn role(name: &str, id: &str) -> Role {
     }
 }
 
+fn profile(name: &str, id: &str) -> InstanceProfile {
+    InstanceProfile {
+        account_id: ACCOUNT.to_owned(),
+        name: name.to_owned(),
+        profile_id: id.to_owned(),
+        path: "/".to_owned(),
+        created_at: now(),
+        roles: vec![],
+        tags: vec![tag("k", "v")],
+    }
+}
+
 fn policy(name: &str) -> ManagedPolicy {
     ManagedPolicy {
         arn: format!("arn:aws:iam::{ACCOUNT}:policy/{name}"),
@@ -65,10 +98,39 @@ fn policy(name: &str) -> ManagedPolicy {
         description: None,
         default_version_id: "v1".to_owned(),
         attachment_count: 0,
+        boundary_usage_count: 0,
         created_at: now(),
         updated_at: now(),
         tags: vec![],
     }
+}
+
+fn access_key(id: &str, owner: KeyOwner) -> AccessKey {
+    AccessKey {
+        access_key_id: id.to_owned(),
+        account_id: ACCOUNT.to_owned(),
+        owner,
+        secret_sealed: vec![1, 2, 3],
+        status: KeyStatus::Active,
+        created_at: now(),
+    }
+}
+
+fn device(serial: &str) -> MfaDevice {
+    MfaDevice {
+        serial_number: serial.to_owned(),
+        account_id: ACCOUNT.to_owned(),
+        seed_sealed: vec![9; 8],
+        user_name: None,
+        enabled_at: None,
+        last_used_step: None,
+        created_at: now(),
+    }
+}
+
+/// The size measure the tests use: bytes.
+fn bytes(text: &str) -> usize {
+    text.len()
 }
 
 fn assert_not_found<T: std::fmt::Debug>(result: Result<T, StoreError>, kind: EntityKind) {
@@ -85,17 +147,18 @@ fn assert_exists<T: std::fmt::Debug>(result: Result<T, StoreError>, kind: Entity
     }
 }
 
-const OTHER_ACCOUNT: &str = "444455556666";
+fn assert_quota<T: std::fmt::Debug>(result: Result<T, StoreError>, quota: Quota) {
+    match result {
+        Err(StoreError::LimitExceeded { quota: got }) => assert_eq!(got, quota),
+        other => panic!("expected LimitExceeded({quota:?}), got {other:?}"),
+    }
+}
 
-async fn seed_other_account(store: &dyn Store) {
-    let account = Account {
-        id: OTHER_ACCOUNT.to_owned(),
-        name: "other".to_owned(),
-        organization_id: None,
-        ou_path: None,
-        created_at: now(),
-    };
-    store.ensure_account(&account).await.unwrap();
+fn assert_blocked<T: std::fmt::Debug>(result: Result<T, StoreError>, blocker: Blocker) {
+    match result {
+        Err(StoreError::DeleteConflict { blocker: got }) => assert_eq!(got, blocker),
+        other => panic!("expected DeleteConflict({blocker:?}), got {other:?}"),
+    }
 }
 
 async fn seed_account(store: &dyn Store) {
@@ -113,9 +176,21 @@ async fn seed_account(store: &dyn Store) {
     );
 }
 
-/// Accounts and access keys.
+async fn seed_other_account(store: &dyn Store) {
+    let account = Account {
+        id: OTHER_ACCOUNT.to_owned(),
+        name: "other".to_owned(),
+        organization_id: None,
+        ou_path: None,
+        created_at: now(),
+    };
+    store.ensure_account(&account).await.unwrap();
+}
+
+/// Accounts, aliases, counts and access keys.
 pub async fn accounts_and_keys(store: &dyn Store) {
     seed_account(store).await;
+    seed_other_account(store).await;
     assert_eq!(
         store
             .get_account(ACCOUNT)
@@ -126,56 +201,127 @@ pub async fn accounts_and_keys(store: &dyn Store) {
         Some("o-abc")
     );
     assert_not_found(store.get_account("999999999999").await, EntityKind::Account);
-    assert_eq!(store.list_accounts().await.unwrap().len(), 1);
+    assert_eq!(store.list_accounts().await.unwrap().len(), 2);
 
     let before = store.generation();
-    let key = AccessKey {
-        access_key_id: "AKIAROOT".to_owned(),
-        account_id: ACCOUNT.to_owned(),
-        owner: KeyOwner::Root,
-        secret_sealed: vec![1, 2, 3],
-        status: KeyStatus::Active,
-        created_at: now(),
-    };
-    store.create_access_key(&key).await.unwrap();
-    assert!(store.generation() > before, "writes bump the generation");
-    assert_exists(store.create_access_key(&key).await, EntityKind::AccessKey);
-    assert_eq!(store.get_access_key("AKIAROOT").await.unwrap(), key);
-    let user_key = AccessKey {
-        access_key_id: "AKIAUSER".to_owned(),
-        owner: KeyOwner::User("Alice".to_owned()),
-        ..key.clone()
-    };
-    store.create_access_key(&user_key).await.unwrap();
+    let root_key = access_key("AKIAROOT", KeyOwner::Root);
+    store.create_access_key(&root_key).await.unwrap();
+    assert!(store.generation() > before, "writes move the generation");
     assert_eq!(
-        store.list_access_keys(ACCOUNT, None).await.unwrap(),
-        vec![key]
+        store.refresh_generation().await.unwrap(),
+        store.generation()
     );
-    let keys = store
-        .list_access_keys(ACCOUNT, Some("alice"))
+    assert_exists(
+        store.create_access_key(&root_key).await,
+        EntityKind::AccessKey,
+    );
+    assert_eq!(store.get_access_key("AKIAROOT").await.unwrap(), root_key);
+    assert_not_found(
+        store
+            .create_access_key(&access_key("AKIANOUSER", KeyOwner::User("ghost".into())))
+            .await,
+        EntityKind::User,
+    );
+    store.create_user(&user("Alice", "AIDA1")).await.unwrap();
+    let alice = KeyOwner::User("alice".to_owned());
+    store
+        .create_access_key(&access_key("AKIAUSER", alice.clone()))
         .await
         .unwrap();
-    assert_eq!(keys.len(), 1, "owner names compare case-insensitively");
+    let stored = store.get_access_key("AKIAUSER").await.unwrap();
+    assert_eq!(
+        stored.owner,
+        KeyOwner::User("Alice".to_owned()),
+        "the owner is stored under the user's own spelling"
+    );
+    assert_eq!(
+        store
+            .list_access_keys(ACCOUNT, &KeyOwner::Root)
+            .await
+            .unwrap(),
+        vec![root_key]
+    );
+    assert_eq!(
+        store.list_access_keys(ACCOUNT, &alice).await.unwrap().len(),
+        1,
+        "owner names compare case-insensitively"
+    );
+    // A key is changed only by its owner's account and owner.
+    assert_not_found(
+        store
+            .update_access_key_status(OTHER_ACCOUNT, &alice, "AKIAUSER", KeyStatus::Inactive)
+            .await,
+        EntityKind::AccessKey,
+    );
+    assert_not_found(
+        store
+            .delete_access_key(ACCOUNT, &KeyOwner::Root, "AKIAUSER")
+            .await,
+        EntityKind::AccessKey,
+    );
     store
-        .update_access_key_status("AKIAUSER", KeyStatus::Inactive)
+        .update_access_key_status(ACCOUNT, &alice, "AKIAUSER", KeyStatus::Inactive)
         .await
         .unwrap();
     assert_eq!(
         store.get_access_key("AKIAUSER").await.unwrap().status,
         KeyStatus::Inactive
     );
-    store.delete_access_key("AKIAUSER").await.unwrap();
+    // Inactive keys count towards the quota.
+    store
+        .create_access_key(&access_key("AKIAUSER2", alice.clone()))
+        .await
+        .unwrap();
+    assert_quota(
+        store
+            .create_access_key(&access_key("AKIAUSER3", alice.clone()))
+            .await,
+        Quota::AccessKeysPerUser,
+    );
+    store
+        .delete_access_key(ACCOUNT, &alice, "AKIAUSER")
+        .await
+        .unwrap();
     assert_not_found(
-        store.delete_access_key("AKIAUSER").await,
+        store.delete_access_key(ACCOUNT, &alice, "AKIAUSER").await,
         EntityKind::AccessKey,
     );
+
+    let counts = store.account_counts(ACCOUNT).await.unwrap();
+    assert_eq!((counts.users, counts.root_access_keys), (1, 1));
+
+    store.set_account_alias(ACCOUNT, "first").await.unwrap();
+    store.set_account_alias(ACCOUNT, "second").await.unwrap();
+    assert_eq!(
+        store.list_account_aliases(ACCOUNT).await.unwrap(),
+        vec!["second".to_owned()],
+        "one alias per account: a new one replaces the old"
+    );
+    assert_exists(
+        store.set_account_alias(OTHER_ACCOUNT, "second").await,
+        EntityKind::AccountAlias,
+    );
+    store.set_account_alias(ACCOUNT, "second").await.unwrap();
     assert_not_found(
-        store.get_access_key("AKIAUSER").await,
-        EntityKind::AccessKey,
+        store.delete_account_alias(ACCOUNT, "first").await,
+        EntityKind::AccountAlias,
+    );
+    assert_not_found(
+        store.delete_account_alias(OTHER_ACCOUNT, "second").await,
+        EntityKind::AccountAlias,
+    );
+    store.delete_account_alias(ACCOUNT, "second").await.unwrap();
+    assert!(
+        store
+            .list_account_aliases(ACCOUNT)
+            .await
+            .unwrap()
+            .is_empty()
     );
 }
 
-/// Users: uniqueness ignores case, rename moves everything the user owns.
+/// Users: uniqueness ignores case, rename moves everything the user owns, and a user with
+/// anything left is not deleted.
 pub async fn users(store: &dyn Store) {
     seed_account(store).await;
     store.create_user(&user("Alice", "AIDA1")).await.unwrap();
@@ -186,26 +332,54 @@ pub async fn users(store: &dyn Store) {
     let alice = store.get_user(ACCOUNT, "alice").await.unwrap();
     assert_eq!(alice.name, "Alice");
     assert_eq!(alice.tags, vec![tag("team", "blue")]);
-    assert_eq!(alice.arn(), format!("arn:aws:iam::{ACCOUNT}:user/Alice"));
+    assert_eq!(
+        alice.arn("aws"),
+        format!("arn:aws:iam::{ACCOUNT}:user/Alice")
+    );
 
-    let alice_p = Principal::user(ACCOUNT, "Alice");
-    store.put_inline_policy(&alice_p, "p1", "{}").await.unwrap();
+    let alice_i = Identity::user(ACCOUNT, "Alice");
+    store
+        .put_inline_policy(&alice_i, "p1", "{}", bytes)
+        .await
+        .unwrap();
     store
         .create_policy(&policy("Managed"), "{\"v\":1}")
         .await
         .unwrap();
     store
-        .attach_policy(&alice_p, &policy("Managed").arn)
+        .attach_policy(&alice_i, &policy("Managed").arn)
+        .await
+        .unwrap();
+    store.create_group(&group("Devs", "AGPA1")).await.unwrap();
+    store
+        .add_user_to_group(ACCOUNT, "devs", "alice")
+        .await
+        .unwrap();
+    store
+        .create_access_key(&access_key("AKIAALICE", KeyOwner::User("Alice".into())))
+        .await
+        .unwrap();
+    store
+        .create_mfa_device(&device("arn:aws:iam::111122223333:mfa/a"))
+        .await
+        .unwrap();
+    store
+        .enable_mfa_device(
+            ACCOUNT,
+            "arn:aws:iam::111122223333:mfa/a",
+            "alice",
+            5,
+            now(),
+        )
         .await
         .unwrap();
     store
         .update_user(
             ACCOUNT,
             "alice",
-            &UserUpdate {
+            &Rename {
                 new_name: Some("Alicia".to_owned()),
                 new_path: Some("/x/".to_owned()),
-                ..Default::default()
             },
         )
         .await
@@ -214,25 +388,103 @@ pub async fn users(store: &dyn Store) {
     let alicia = store.get_user(ACCOUNT, "Alicia").await.unwrap();
     assert_eq!(alicia.path, "/x/");
     assert_eq!(alicia.tags.len(), 1);
-    let alicia_p = Principal::user(ACCOUNT, "Alicia");
+    let alicia_i = Identity::user(ACCOUNT, "Alicia");
     assert_eq!(
-        store.list_inline_policies(&alicia_p).await.unwrap().len(),
+        store.list_inline_policies(&alicia_i).await.unwrap().len(),
         1
     );
     assert_eq!(
-        store.list_attached_policies(&alicia_p).await.unwrap(),
+        store.list_attached_policies(&alicia_i).await.unwrap(),
         vec![policy("Managed").arn]
     );
-
-    store.create_user(&user("Bob", "AIDA3")).await.unwrap();
-    assert_eq!(store.list_users(ACCOUNT, None).await.unwrap().len(), 2);
+    let members = store.list_group_members(ACCOUNT, "Devs").await.unwrap();
+    assert_eq!(members.len(), 1);
+    assert_eq!(members[0].name, "Alicia", "memberships follow a rename");
     assert_eq!(
-        store.list_users(ACCOUNT, Some("/x/")).await.unwrap().len(),
-        1
+        store
+            .list_mfa_devices(ACCOUNT, Some("alicia"))
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "devices follow a rename"
     );
-    store.delete_user(ACCOUNT, "bob").await.unwrap();
-    assert_not_found(store.delete_user(ACCOUNT, "bob").await, EntityKind::User);
+    assert_eq!(
+        store
+            .list_access_keys(ACCOUNT, &KeyOwner::User("alicia".into()))
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "keys follow a rename"
+    );
+    store.create_user(&user("Bob", "AIDA3")).await.unwrap();
+    assert_exists(
+        store
+            .update_user(
+                ACCOUNT,
+                "bob",
+                &Rename {
+                    new_name: Some("ALICIA".to_owned()),
+                    new_path: None,
+                },
+            )
+            .await,
+        EntityKind::User,
+    );
+
+    // Each blocker in turn, in the order they are reported.
+    let alicia_owner = KeyOwner::User("Alicia".into());
+    assert_blocked(
+        store.delete_user(ACCOUNT, "alicia").await,
+        Blocker::AccessKeys,
+    );
+    store
+        .delete_access_key(ACCOUNT, &alicia_owner, "AKIAALICE")
+        .await
+        .unwrap();
+    assert_blocked(
+        store.delete_user(ACCOUNT, "alicia").await,
+        Blocker::InlinePolicies,
+    );
+    store.delete_inline_policy(&alicia_i, "p1").await.unwrap();
+    assert_blocked(
+        store.delete_user(ACCOUNT, "alicia").await,
+        Blocker::AttachedPolicies,
+    );
+    store
+        .detach_policy(&alicia_i, &policy("Managed").arn)
+        .await
+        .unwrap();
+    assert_blocked(
+        store.delete_user(ACCOUNT, "alicia").await,
+        Blocker::MfaDevices,
+    );
+    store
+        .deactivate_mfa_device(ACCOUNT, "arn:aws:iam::111122223333:mfa/a", "alicia")
+        .await
+        .unwrap();
+    assert_blocked(
+        store.delete_user(ACCOUNT, "alicia").await,
+        Blocker::GroupMembers,
+    );
+    store
+        .remove_user_from_group(ACCOUNT, "Devs", "Alicia")
+        .await
+        .unwrap();
+    store.delete_user(ACCOUNT, "alicia").await.unwrap();
+    assert_not_found(store.delete_user(ACCOUNT, "alicia").await, EntityKind::User);
+
+    assert_eq!(store.list_users(ACCOUNT, None).await.unwrap().len(), 1);
+    assert!(
+        store
+            .list_users(ACCOUNT, Some("/x/"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // A recreated user is a different user, with no tags left over.
+    store.delete_user(ACCOUNT, "bob").await.unwrap();
     store
         .create_user(&User {
             tags: vec![],
@@ -245,6 +497,147 @@ pub async fn users(store: &dyn Store) {
     assert!(bob.tags.is_empty());
 }
 
+/// Groups: members, renames, policies and delete rules.
+pub async fn groups(store: &dyn Store) {
+    seed_account(store).await;
+    store.create_group(&group("Devs", "AGPA1")).await.unwrap();
+    assert_exists(
+        store.create_group(&group("DEVS", "AGPA2")).await,
+        EntityKind::Group,
+    );
+    let got = store.get_group(ACCOUNT, "devs").await.unwrap();
+    assert_eq!(got.arn("aws"), format!("arn:aws:iam::{ACCOUNT}:group/Devs"));
+    assert_not_found(
+        store.add_user_to_group(ACCOUNT, "Devs", "ghost").await,
+        EntityKind::User,
+    );
+    store.create_user(&user("u1", "AIDA1")).await.unwrap();
+    assert_not_found(
+        store.add_user_to_group(ACCOUNT, "Nope", "u1").await,
+        EntityKind::Group,
+    );
+    store
+        .add_user_to_group(ACCOUNT, "Devs", "u1")
+        .await
+        .unwrap();
+    store
+        .add_user_to_group(ACCOUNT, "devs", "U1")
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .list_group_members(ACCOUNT, "Devs")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        store.list_groups_for_user(ACCOUNT, "u1").await.unwrap()[0].name,
+        "Devs"
+    );
+    let devs = Identity::group(ACCOUNT, "Devs");
+    store
+        .put_inline_policy(&devs, "g", "{}", bytes)
+        .await
+        .unwrap();
+    store.create_policy(&policy("P"), "{}").await.unwrap();
+    store.attach_policy(&devs, &policy("P").arn).await.unwrap();
+    store
+        .update_group(
+            ACCOUNT,
+            "devs",
+            &Rename {
+                new_name: Some("Builders".into()),
+                new_path: Some("/eng/".into()),
+            },
+        )
+        .await
+        .unwrap();
+    let builders = Identity::group(ACCOUNT, "Builders");
+    assert_eq!(
+        store
+            .list_group_members(ACCOUNT, "builders")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        store.list_inline_policies(&builders).await.unwrap().len(),
+        1
+    );
+    assert_eq!(
+        store
+            .list_groups(ACCOUNT, Some("/eng/"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let entities = store
+        .list_entities_for_policy(ACCOUNT, &policy("P").arn, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        entities
+            .groups
+            .iter()
+            .map(|g| (g.name.as_str(), g.id.as_str(), g.path.as_str()))
+            .collect::<Vec<_>>(),
+        vec![("Builders", "AGPA1", "/eng/")]
+    );
+
+    assert_blocked(
+        store.delete_group(ACCOUNT, "Builders").await,
+        Blocker::GroupMembers,
+    );
+    store
+        .remove_user_from_group(ACCOUNT, "Builders", "u1")
+        .await
+        .unwrap();
+    store
+        .remove_user_from_group(ACCOUNT, "Builders", "u1")
+        .await
+        .unwrap();
+    assert_blocked(
+        store.delete_group(ACCOUNT, "Builders").await,
+        Blocker::InlinePolicies,
+    );
+    store.delete_inline_policy(&builders, "g").await.unwrap();
+    assert_blocked(
+        store.delete_group(ACCOUNT, "Builders").await,
+        Blocker::AttachedPolicies,
+    );
+    store
+        .detach_policy(&builders, &policy("P").arn)
+        .await
+        .unwrap();
+    store.delete_group(ACCOUNT, "Builders").await.unwrap();
+    assert_not_found(
+        store.get_group(ACCOUNT, "Builders").await,
+        EntityKind::Group,
+    );
+
+    // GroupsPerUser.
+    for i in 0..Quota::GroupsPerUser.limit() {
+        let name = format!("g{i}");
+        store
+            .create_group(&group(&name, &format!("AGPAX{i}")))
+            .await
+            .unwrap();
+        store.add_user_to_group(ACCOUNT, &name, "u1").await.unwrap();
+    }
+    store
+        .create_group(&group("one-too-many", "AGPAY"))
+        .await
+        .unwrap();
+    assert_quota(
+        store.add_user_to_group(ACCOUNT, "one-too-many", "u1").await,
+        Quota::GroupsPerUser,
+    );
+}
+
 /// Roles: trust policy in both forms, partial updates, tags merge case-insensitively.
 pub async fn roles(store: &dyn Store) {
     seed_account(store).await;
@@ -254,7 +647,10 @@ pub async fn roles(store: &dyn Store) {
         EntityKind::Role,
     );
     let got = store.get_role(ACCOUNT, "DEPLOY").await.unwrap();
-    assert_eq!(got.arn(), format!("arn:aws:iam::{ACCOUNT}:role/app/Deploy"));
+    assert_eq!(
+        got.arn("aws"),
+        format!("arn:aws:iam::{ACCOUNT}:role/app/Deploy")
+    );
     assert_eq!(got.trust_policy_bound, "{\"bound\":1}");
     store
         .update_role(
@@ -284,7 +680,7 @@ pub async fn roles(store: &dyn Store) {
         EntityKind::Role,
     );
 
-    let entity = Entity::Principal(Principal::role(ACCOUNT, "Deploy"));
+    let entity = Taggable::new(TaggableKind::Role, ACCOUNT, "Deploy");
     store
         .tag(&entity, &[tag("Env", "dev"), tag("Owner", "x")])
         .await
@@ -300,11 +696,17 @@ pub async fn roles(store: &dyn Store) {
         store.list_tags(&entity).await.unwrap(),
         vec![tag("env", "prod")]
     );
-    let missing = Entity::Principal(Principal::role(ACCOUNT, "Nope"));
+    let missing = Taggable::new(TaggableKind::Role, ACCOUNT, "Nope");
     assert_not_found(
         store.tag(&missing, &[tag("a", "b")]).await,
         EntityKind::Role,
     );
+    // At most 50 tags in all: a write that would pass it changes nothing.
+    let many: Vec<Tag> = (0..Quota::TagsPerResource.limit())
+        .map(|i| tag(&format!("k{i}"), "v"))
+        .collect();
+    assert_quota(store.tag(&entity, &many).await, Quota::TagsPerResource);
+    assert_eq!(store.list_tags(&entity).await.unwrap().len(), 1);
 
     assert_eq!(
         store
@@ -321,21 +723,190 @@ pub async fn roles(store: &dyn Store) {
             .unwrap()
             .is_empty()
     );
-    store.delete_role(ACCOUNT, "deploy").await.unwrap();
-    assert_not_found(store.get_role(ACCOUNT, "Deploy").await, EntityKind::Role);
-}
 
-/// Inline and attached policies.
-pub async fn principal_policies(store: &dyn Store) {
-    seed_account(store).await;
-    store.create_role(&role("R", "AROA1")).await.unwrap();
-    let r = Principal::role(ACCOUNT, "R");
+    // A boundary is a policy of the account (or AWS's), never another account's.
+    assert_not_found(
+        store
+            .set_role_boundary(ACCOUNT, "Deploy", Some(&policy("Missing").arn))
+            .await,
+        EntityKind::ManagedPolicy,
+    );
+    assert_not_found(
+        store
+            .set_role_boundary(
+                ACCOUNT,
+                "Deploy",
+                Some("arn:aws:iam::444455556666:policy/Theirs"),
+            )
+            .await,
+        EntityKind::ManagedPolicy,
+    );
     store
-        .put_inline_policy(&r, "Read", "{\"a\":1}")
+        .set_role_boundary(
+            ACCOUNT,
+            "Deploy",
+            Some("arn:aws:iam::aws:policy/PowerUserAccess"),
+        )
+        .await
+        .unwrap();
+    store.create_policy(&policy("Bound"), "{}").await.unwrap();
+    store
+        .set_role_boundary(ACCOUNT, "Deploy", Some(&policy("Bound").arn))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .get_policy(&policy("Bound").arn)
+            .await
+            .unwrap()
+            .boundary_usage_count,
+        1
+    );
+    assert_blocked(
+        store.delete_policy(&policy("Bound").arn).await,
+        Blocker::PolicyAttached,
+    );
+    store
+        .set_role_boundary(ACCOUNT, "Deploy", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .get_role(ACCOUNT, "Deploy")
+            .await
+            .unwrap()
+            .permissions_boundary,
+        None
+    );
+    store.delete_policy(&policy("Bound").arn).await.unwrap();
+
+    store
+        .create_instance_profile(&profile("Web", "AIPA1"))
         .await
         .unwrap();
     store
-        .put_inline_policy(&r, "read", "{\"a\":2}")
+        .add_role_to_instance_profile(ACCOUNT, "web", "deploy")
+        .await
+        .unwrap();
+    assert_blocked(
+        store.delete_role(ACCOUNT, "deploy").await,
+        Blocker::InstanceProfileRoles,
+    );
+    store
+        .remove_role_from_instance_profile(ACCOUNT, "Web", "Deploy")
+        .await
+        .unwrap();
+    store.delete_role(ACCOUNT, "deploy").await.unwrap();
+    assert_not_found(store.get_role(ACCOUNT, "Deploy").await, EntityKind::Role);
+    assert_not_found(store.delete_role(ACCOUNT, "Deploy").await, EntityKind::Role);
+}
+
+/// Instance profiles hold one role.
+pub async fn instance_profiles(store: &dyn Store) {
+    seed_account(store).await;
+    store
+        .create_instance_profile(&profile("Web", "AIPA1"))
+        .await
+        .unwrap();
+    assert_exists(
+        store
+            .create_instance_profile(&profile("web", "AIPA2"))
+            .await,
+        EntityKind::InstanceProfile,
+    );
+    let got = store.get_instance_profile(ACCOUNT, "WEB").await.unwrap();
+    assert_eq!(
+        got.arn("aws"),
+        format!("arn:aws:iam::{ACCOUNT}:instance-profile/Web")
+    );
+    assert_eq!((got.roles.len(), got.tags.len()), (0, 1));
+    store.create_role(&role("R1", "AROA1")).await.unwrap();
+    store.create_role(&role("R2", "AROA2")).await.unwrap();
+    assert_not_found(
+        store
+            .add_role_to_instance_profile(ACCOUNT, "Web", "ghost")
+            .await,
+        EntityKind::Role,
+    );
+    store
+        .add_role_to_instance_profile(ACCOUNT, "Web", "R1")
+        .await
+        .unwrap();
+    for again in ["R1", "R2"] {
+        assert_quota(
+            store
+                .add_role_to_instance_profile(ACCOUNT, "Web", again)
+                .await,
+            Quota::InstanceSessionsPerInstanceProfile,
+        );
+    }
+    assert_eq!(
+        store
+            .get_instance_profile(ACCOUNT, "Web")
+            .await
+            .unwrap()
+            .roles,
+        vec!["R1".to_owned()]
+    );
+    assert_eq!(
+        store
+            .list_instance_profiles_for_role(ACCOUNT, "r1")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_blocked(
+        store.delete_instance_profile(ACCOUNT, "Web").await,
+        Blocker::InstanceProfileRoles,
+    );
+    assert_not_found(
+        store
+            .remove_role_from_instance_profile(ACCOUNT, "Web", "R2")
+            .await,
+        EntityKind::Role,
+    );
+    store
+        .remove_role_from_instance_profile(ACCOUNT, "Web", "R1")
+        .await
+        .unwrap();
+    store.delete_instance_profile(ACCOUNT, "web").await.unwrap();
+    assert_not_found(
+        store.get_instance_profile(ACCOUNT, "Web").await,
+        EntityKind::InstanceProfile,
+    );
+    // A recreated profile has no tags left over.
+    store
+        .create_instance_profile(&InstanceProfile {
+            tags: vec![],
+            ..profile("Web", "AIPA3")
+        })
+        .await
+        .unwrap();
+    assert!(
+        store
+            .list_tags(&Taggable::new(
+                TaggableKind::InstanceProfile,
+                ACCOUNT,
+                "Web"
+            ))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// Inline and attached policies, their quotas and who uses a policy.
+pub async fn identity_policies(store: &dyn Store) {
+    seed_account(store).await;
+    store.create_role(&role("R", "AROA1")).await.unwrap();
+    let r = Identity::role(ACCOUNT, "R");
+    store
+        .put_inline_policy(&r, "Read", "{\"a\":1}", bytes)
+        .await
+        .unwrap();
+    store
+        .put_inline_policy(&r, "read", "{\"a\":2}", bytes)
         .await
         .unwrap();
     assert_eq!(
@@ -349,9 +920,32 @@ pub async fn principal_policies(store: &dyn Store) {
     );
     assert_not_found(
         store
-            .put_inline_policy(&Principal::role(ACCOUNT, "Nope"), "p", "{}")
+            .put_inline_policy(&Identity::role(ACCOUNT, "Nope"), "p", "{}", bytes)
             .await,
         EntityKind::Role,
+    );
+    // The total of a role's inline policies: replacing one counts only its new text.
+    let limit = crate::inline_policy_limit(crate::IdentityKind::Role);
+    let half = "x".repeat(limit / 2);
+    store
+        .put_inline_policy(&r, "a", &half, bytes)
+        .await
+        .unwrap();
+    store
+        .put_inline_policy(&r, "a", &half, bytes)
+        .await
+        .unwrap();
+    match store.put_inline_policy(&r, "b", &half, bytes).await {
+        Err(StoreError::InlinePolicySize {
+            name, limit: got, ..
+        }) => {
+            assert_eq!((name.as_str(), got), ("R", limit));
+        }
+        other => panic!("expected InlinePolicySize, got {other:?}"),
+    }
+    assert_not_found(
+        store.get_inline_policy(&r, "b").await,
+        EntityKind::InlinePolicy,
     );
     store.delete_inline_policy(&r, "Read").await.unwrap();
     assert_not_found(
@@ -371,6 +965,7 @@ pub async fn principal_policies(store: &dyn Store) {
         vec![p2.clone(), p1.clone()]
     );
     assert_eq!(store.get_policy(&p1).await.unwrap().attachment_count, 1);
+    assert_eq!(store.policy_usage(ACCOUNT, &p1).await.unwrap(), (1, 0));
     let attached = PolicyScope {
         only_attached: true,
         ..Default::default()
@@ -380,10 +975,29 @@ pub async fn principal_policies(store: &dyn Store) {
         2
     );
     assert_not_found(
-        store
-            .attach_policy(&r, "arn:aws:iam::111122223333:policy/Nope")
-            .await,
+        store.attach_policy(&r, &policy("Nope").arn).await,
         EntityKind::ManagedPolicy,
+    );
+    // AWS-managed policies attach (the caller checks the catalogue) and count per account.
+    let aws = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+    store.attach_policy(&r, aws).await.unwrap();
+    assert_eq!(store.policy_usage(ACCOUNT, aws).await.unwrap(), (1, 0));
+    let entities = store
+        .list_entities_for_policy(ACCOUNT, aws, Some(PolicyUsage::Permissions))
+        .await
+        .unwrap();
+    assert_eq!(entities.roles.len(), 1);
+    assert_eq!(entities.roles[0].id, "AROA1");
+    let uses = store.policy_uses(ACCOUNT).await.unwrap();
+    let aws_use = uses.iter().find(|u| u.arn == aws).unwrap();
+    assert_eq!((aws_use.attachments, aws_use.boundaries), (1, 0));
+    assert!(
+        store
+            .list_entities_for_policy(ACCOUNT, aws, Some(PolicyUsage::Boundary))
+            .await
+            .unwrap()
+            .roles
+            .is_empty()
     );
     store.detach_policy(&r, &p1).await.unwrap();
     assert_not_found(
@@ -391,6 +1005,15 @@ pub async fn principal_policies(store: &dyn Store) {
         EntityKind::AttachedPolicy,
     );
     assert_eq!(store.get_policy(&p1).await.unwrap().attachment_count, 0);
+
+    // PoliciesPerRole: ten attached in all.
+    for i in 0..8 {
+        let name = format!("Q{i}");
+        store.create_policy(&policy(&name), "{}").await.unwrap();
+        store.attach_policy(&r, &policy(&name).arn).await.unwrap();
+    }
+    assert_quota(store.attach_policy(&r, &p1).await, Quota::PoliciesPerRole);
+    store.attach_policy(&r, &p2).await.unwrap();
 }
 
 /// Managed policies and their versions.
@@ -403,12 +1026,12 @@ pub async fn managed_policies(store: &dyn Store) {
         EntityKind::ManagedPolicy,
     );
     let v2 = store
-        .create_policy_version(&p.arn, "{\"v\":2}", false)
+        .create_policy_version(&p.arn, "{\"v\":2}", false, now())
         .await
         .unwrap();
     assert_eq!(v2.version_id, "v2");
     let v3 = store
-        .create_policy_version(&p.arn, "{\"v\":3}", true)
+        .create_policy_version(&p.arn, "{\"v\":3}", true, now())
         .await
         .unwrap();
     assert!(v3.is_default);
@@ -422,12 +1045,12 @@ pub async fn managed_policies(store: &dyn Store) {
         .map(|v| (v.version_id.as_str(), v.is_default))
         .collect();
     assert_eq!(ids, vec![("v3", true), ("v2", false), ("v1", false)]);
-    assert!(matches!(
+    assert_blocked(
         store.delete_policy_version(&p.arn, "v3").await,
-        Err(StoreError::Conflict { .. })
-    ));
+        Blocker::DefaultVersion,
+    );
     store
-        .set_default_policy_version(&p.arn, "v1")
+        .set_default_policy_version(&p.arn, "v1", now())
         .await
         .unwrap();
     store.delete_policy_version(&p.arn, "v3").await.unwrap();
@@ -436,15 +1059,27 @@ pub async fn managed_policies(store: &dyn Store) {
         EntityKind::PolicyVersion,
     );
     assert_not_found(
-        store.set_default_policy_version(&p.arn, "v9").await,
+        store.set_default_policy_version(&p.arn, "v9", now()).await,
         EntityKind::PolicyVersion,
     );
-    // Version numbers are never reused.
-    let v4 = store
-        .create_policy_version(&p.arn, "{}", false)
-        .await
-        .unwrap();
-    assert_eq!(v4.version_id, "v4");
+    // VersionsPerPolicy: five at most.
+    for _ in 0..3 {
+        store
+            .create_policy_version(&p.arn, "{}", false, now())
+            .await
+            .unwrap();
+    }
+    assert_quota(
+        store
+            .create_policy_version(&p.arn, "{}", false, now())
+            .await,
+        Quota::VersionsPerPolicy,
+    );
+    assert_eq!(store.list_policy_versions(&p.arn).await.unwrap().len(), 5);
+    assert_blocked(store.delete_policy(&p.arn).await, Blocker::PolicyVersions);
+    for version in ["v2", "v4", "v5", "v6"] {
+        store.delete_policy_version(&p.arn, version).await.unwrap();
+    }
     assert_eq!(
         store
             .get_policy_version(&p.arn, "v1")
@@ -454,15 +1089,22 @@ pub async fn managed_policies(store: &dyn Store) {
         "{\"v\":1}"
     );
 
-    let entity = Entity::Policy {
-        account_id: ACCOUNT.to_owned(),
-        name: "Ops".to_owned(),
-    };
+    let entity = Taggable::new(TaggableKind::Policy, ACCOUNT, "Ops");
     store.tag(&entity, &[tag("k", "v")]).await.unwrap();
     assert_eq!(
         store.get_policy(&p.arn).await.unwrap().tags,
         vec![tag("k", "v")]
     );
+    store.create_role(&role("R", "AROA1")).await.unwrap();
+    store
+        .attach_policy(&Identity::role(ACCOUNT, "R"), &p.arn)
+        .await
+        .unwrap();
+    assert_blocked(store.delete_policy(&p.arn).await, Blocker::PolicyAttached);
+    store
+        .detach_policy(&Identity::role(ACCOUNT, "R"), &p.arn)
+        .await
+        .unwrap();
     store.delete_policy(&p.arn).await.unwrap();
     assert_not_found(store.get_policy(&p.arn).await, EntityKind::ManagedPolicy);
     assert_not_found(
@@ -473,30 +1115,30 @@ pub async fn managed_policies(store: &dyn Store) {
     assert!(store.get_policy(&p.arn).await.unwrap().tags.is_empty());
 }
 
-/// Virtual MFA devices: enable once, steps never reused.
+/// Virtual MFA devices: enable once, steps never reused, assigned devices not deleted.
 pub async fn mfa_devices(store: &dyn Store) {
     seed_account(store).await;
     let serial = format!("arn:aws:iam::{ACCOUNT}:mfa/alice");
-    let device = MfaDevice {
-        serial_number: serial.clone(),
-        account_id: ACCOUNT.to_owned(),
-        seed_sealed: vec![9; 8],
-        user_name: None,
-        enabled_at: None,
-        last_used_step: None,
-        created_at: now(),
-    };
-    store.create_mfa_device(&device).await.unwrap();
+    store.create_mfa_device(&device(&serial)).await.unwrap();
     assert_exists(
-        store.create_mfa_device(&device).await,
+        store.create_mfa_device(&device(&serial)).await,
         EntityKind::MfaDevice,
     );
+    assert_not_found(
+        store
+            .enable_mfa_device(ACCOUNT, &serial, "alice", 100, now())
+            .await,
+        EntityKind::User,
+    );
+    store.create_user(&user("alice", "AIDA1")).await.unwrap();
     store
-        .enable_mfa_device(&serial, "alice", 100)
+        .enable_mfa_device(ACCOUNT, &serial, "alice", 100, now())
         .await
         .unwrap();
     assert!(matches!(
-        store.enable_mfa_device(&serial, "bob", 101).await,
+        store
+            .enable_mfa_device(ACCOUNT, &serial, "alice", 100, now())
+            .await,
         Err(StoreError::Conflict { .. })
     ));
     assert_eq!(
@@ -520,6 +1162,10 @@ pub async fn mfa_devices(store: &dyn Store) {
         !store.use_mfa_step(&serial, 99).await.unwrap(),
         "older steps are refused"
     );
+    assert_blocked(
+        store.delete_mfa_device(ACCOUNT, &serial).await,
+        Blocker::DeviceAssigned,
+    );
     assert_not_found(
         store.deactivate_mfa_device(ACCOUNT, &serial, "bob").await,
         EntityKind::MfaDevice,
@@ -530,13 +1176,17 @@ pub async fn mfa_devices(store: &dyn Store) {
         .unwrap();
     let got = store.get_mfa_device(&serial).await.unwrap();
     assert_eq!((got.user_name, got.last_used_step), (None, Some(101)));
-    store.delete_mfa_device(&serial).await.unwrap();
+    assert_not_found(
+        store.delete_mfa_device(OTHER_ACCOUNT, &serial).await,
+        EntityKind::MfaDevice,
+    );
+    store.delete_mfa_device(ACCOUNT, &serial).await.unwrap();
     assert_not_found(store.get_mfa_device(&serial).await, EntityKind::MfaDevice);
 }
 
 /// Nothing reaches across accounts: a policy attaches only within its account, and a device is
-/// deactivated only for the user of its own account, even when another account has a user of
-/// the same name.
+/// enabled or deactivated only for the user of its own account, even when another account has
+/// a user of the same name.
 pub async fn cross_account_writes(store: &dyn Store) {
     seed_account(store).await;
     seed_other_account(store).await;
@@ -545,9 +1195,15 @@ pub async fn cross_account_writes(store: &dyn Store) {
     theirs.account_id = OTHER_ACCOUNT.to_owned();
     store.create_user(&theirs).await.unwrap();
     store.create_user(&user("alice", "AIDAMINE")).await.unwrap();
-    let their_alice = Principal::user(OTHER_ACCOUNT, "alice");
+    let their_alice = Identity::user(OTHER_ACCOUNT, "alice");
     assert_not_found(
         store.attach_policy(&their_alice, &policy("Mine").arn).await,
+        EntityKind::ManagedPolicy,
+    );
+    assert_not_found(
+        store
+            .set_user_boundary(OTHER_ACCOUNT, "alice", Some(&policy("Mine").arn))
+            .await,
         EntityKind::ManagedPolicy,
     );
     assert!(
@@ -567,17 +1223,17 @@ pub async fn cross_account_writes(store: &dyn Store) {
     );
 
     let serial = format!("arn:aws:iam::{ACCOUNT}:mfa/alice");
-    let device = MfaDevice {
-        serial_number: serial.clone(),
-        account_id: ACCOUNT.to_owned(),
-        seed_sealed: vec![1; 8],
-        user_name: None,
-        enabled_at: None,
-        last_used_step: None,
-        created_at: now(),
-    };
-    store.create_mfa_device(&device).await.unwrap();
-    store.enable_mfa_device(&serial, "alice", 7).await.unwrap();
+    store.create_mfa_device(&device(&serial)).await.unwrap();
+    assert_not_found(
+        store
+            .enable_mfa_device(OTHER_ACCOUNT, &serial, "alice", 7, now())
+            .await,
+        EntityKind::MfaDevice,
+    );
+    store
+        .enable_mfa_device(ACCOUNT, &serial, "alice", 7, now())
+        .await
+        .unwrap();
     assert_not_found(
         store
             .deactivate_mfa_device(OTHER_ACCOUNT, &serial, "alice")
@@ -593,4 +1249,192 @@ pub async fn cross_account_writes(store: &dyn Store) {
             .as_deref(),
         Some("alice")
     );
+}
+
+/// `RACERS` calls of `call(i)` at once; returns their results in order.
+async fn race<'a, F, T>(call: impl Fn(usize) -> F) -> Vec<Result<T, StoreError>>
+where
+    F: std::future::Future<Output = Result<T, StoreError>> + 'a,
+{
+    join_all((0..RACERS).map(call)).await
+}
+
+fn count_ok<T>(results: &[Result<T, StoreError>]) -> usize {
+    results.iter().filter(|r| r.is_ok()).count()
+}
+
+/// Every quota and delete rule holds when writers race.
+pub async fn races(store: &dyn Store) {
+    seed_account(store).await;
+
+    // Twenty CreateAccessKey for one user: exactly two keys.
+    store.create_user(&user("keys", "AIDAK")).await.unwrap();
+    let results = race(|i| async move {
+        let key = access_key(&format!("AKIARACE{i:02}"), KeyOwner::User("keys".into()));
+        store.create_access_key(&key).await
+    })
+    .await;
+    assert_eq!(count_ok(&results), Quota::AccessKeysPerUser.limit());
+    for result in results.iter().filter(|r| r.is_err()) {
+        assert!(matches!(
+            result,
+            Err(StoreError::LimitExceeded {
+                quota: Quota::AccessKeysPerUser
+            })
+        ));
+    }
+    let owner = KeyOwner::User("keys".into());
+    assert_eq!(
+        store.list_access_keys(ACCOUNT, &owner).await.unwrap().len(),
+        2
+    );
+
+    // Twenty PutRolePolicy of distinct policies: the total stays within the limit.
+    store.create_role(&role("Big", "AROAB")).await.unwrap();
+    let big = Identity::role(ACCOUNT, "Big");
+    let limit = crate::inline_policy_limit(crate::IdentityKind::Role);
+    let chunk = "y".repeat(limit / 4);
+    let (big, chunk) = (&big, chunk.as_str());
+    let results = race(|i| async move {
+        store
+            .put_inline_policy(big, &format!("p{i}"), chunk, bytes)
+            .await
+    })
+    .await;
+    assert_eq!(count_ok(&results), 4);
+    let total: usize = store
+        .list_inline_policies(big)
+        .await
+        .unwrap()
+        .iter()
+        .map(|(_, d)| d.len())
+        .sum();
+    assert!(total <= limit, "{total} > {limit}");
+
+    // DeleteUser racing CreateAccessKey: never a key without its user.
+    for round in 0..5 {
+        let name = format!("doomed{round}");
+        store
+            .create_user(&user(&name, &format!("AIDAD{round}")))
+            .await
+            .unwrap();
+        let key = access_key(&format!("AKIADOOM{round}"), KeyOwner::User(name.clone()));
+        let (deleted, created) = futures_util::join!(
+            store.delete_user(ACCOUNT, &name),
+            store.create_access_key(&key)
+        );
+        match (deleted, created) {
+            (Ok(()), Err(StoreError::NotFound { kind, .. })) => assert_eq!(kind, EntityKind::User),
+            (Err(StoreError::DeleteConflict { blocker }), Ok(())) => {
+                assert_eq!(blocker, Blocker::AccessKeys);
+            }
+            other => panic!("delete and create both took effect or both failed: {other:?}"),
+        }
+        let keys = store
+            .list_access_keys(ACCOUNT, &KeyOwner::User(name.clone()))
+            .await
+            .unwrap();
+        let user_exists = store.get_user(ACCOUNT, &name).await.is_ok();
+        assert!(user_exists || keys.is_empty(), "a key outlived its user");
+    }
+
+    // DeleteRole racing DeleteRole: one deletes, the others find nothing.
+    store.create_role(&role("Once", "AROAO")).await.unwrap();
+    let results = race(|_| store.delete_role(ACCOUNT, "Once")).await;
+    assert_eq!(count_ok(&results), 1);
+    for result in results.iter().filter(|r| r.is_err()) {
+        assert!(matches!(
+            result,
+            Err(StoreError::NotFound {
+                kind: EntityKind::Role,
+                ..
+            })
+        ));
+    }
+
+    // Twenty CreatePolicyVersion: five versions at most.
+    store
+        .create_policy(&policy("Versions"), "{}")
+        .await
+        .unwrap();
+    let arn = policy("Versions").arn;
+    let results = race(|_| store.create_policy_version(&arn, "{}", true, now())).await;
+    assert_eq!(count_ok(&results), Quota::VersionsPerPolicy.limit() - 1);
+    assert_eq!(store.list_policy_versions(&arn).await.unwrap().len(), 5);
+
+    // AttachRolePolicy racing DeletePolicy: never an attachment to a deleted policy.
+    store.create_role(&role("Holder", "AROAH")).await.unwrap();
+    let holder = Identity::role(ACCOUNT, "Holder");
+    for round in 0..5 {
+        let target = policy(&format!("Target{round}"));
+        store.create_policy(&target, "{}").await.unwrap();
+        let (attached, deleted) = futures_util::join!(
+            store.attach_policy(&holder, &target.arn),
+            store.delete_policy(&target.arn)
+        );
+        assert!(
+            attached.is_ok() != deleted.is_ok(),
+            "attach and delete: {attached:?} {deleted:?}"
+        );
+        let still_attached = store
+            .list_attached_policies(&holder)
+            .await
+            .unwrap()
+            .contains(&target.arn);
+        let policy_exists = store.get_policy(&target.arn).await.is_ok();
+        assert_eq!(still_attached, policy_exists);
+        if still_attached {
+            store.detach_policy(&holder, &target.arn).await.unwrap();
+        }
+    }
+
+    // AddUserToGroup racing DeleteUser; AddRoleToInstanceProfile racing DeleteRole.
+    store.create_group(&group("G", "AGPAG")).await.unwrap();
+    store
+        .create_instance_profile(&profile("P", "AIPAP"))
+        .await
+        .unwrap();
+    for round in 0..5 {
+        let name = format!("member{round}");
+        store
+            .create_user(&user(&name, &format!("AIDAM{round}")))
+            .await
+            .unwrap();
+        let (added, deleted) = futures_util::join!(
+            store.add_user_to_group(ACCOUNT, "G", &name),
+            store.delete_user(ACCOUNT, &name)
+        );
+        assert!(added.is_ok() != deleted.is_ok(), "{added:?} {deleted:?}");
+        if added.is_ok() {
+            store
+                .remove_user_from_group(ACCOUNT, "G", &name)
+                .await
+                .unwrap();
+        }
+        let role_name = format!("ProfileRole{round}");
+        store
+            .create_role(&role(&role_name, &format!("AROAP{round}")))
+            .await
+            .unwrap();
+        let (added, deleted) = futures_util::join!(
+            store.add_role_to_instance_profile(ACCOUNT, "P", &role_name),
+            store.delete_role(ACCOUNT, &role_name)
+        );
+        assert!(added.is_ok() != deleted.is_ok(), "{added:?} {deleted:?}");
+        if added.is_ok() {
+            store
+                .remove_role_from_instance_profile(ACCOUNT, "P", &role_name)
+                .await
+                .unwrap();
+        }
+    }
+
+    // Twenty CreateUser of one name: one user.
+    let results = race(|i| async move {
+        store
+            .create_user(&user("same", &format!("AIDASAME{i:02}")))
+            .await
+    })
+    .await;
+    assert_eq!(count_ok(&results), 1);
 }

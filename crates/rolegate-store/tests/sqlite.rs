@@ -3,7 +3,8 @@
 
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
-use rolegate_store::{Account, SqliteStore, Store, testkit};
+use rolegate_store::prelude::*;
+use rolegate_store::{Account, SqliteStore, testkit};
 
 async fn fresh() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
@@ -24,11 +25,14 @@ macro_rules! conformance {
 conformance!(
     accounts_and_keys,
     users,
+    groups,
     roles,
-    principal_policies,
+    instance_profiles,
+    identity_policies,
     managed_policies,
     mfa_devices,
-    cross_account_writes
+    cross_account_writes,
+    races
 );
 
 #[tokio::test]
@@ -37,15 +41,62 @@ async fn state_survives_reopen() {
     {
         let store = SqliteStore::open_in(dir.path()).await.unwrap();
         testkit::roles(&store).await;
-        let account = Account {
-            id: "444455556666".to_owned(),
-            name: "b".to_owned(),
-            organization_id: None,
-            ou_path: None,
-            created_at: time::OffsetDateTime::UNIX_EPOCH,
-        };
-        store.ensure_account(&account).await.unwrap();
+        store
+            .ensure_account(&account("444455556666"))
+            .await
+            .unwrap();
     }
     let store = SqliteStore::open_in(dir.path()).await.unwrap();
     assert_eq!(store.list_accounts().await.unwrap().len(), 2);
+}
+
+fn account(id: &str) -> Account {
+    Account {
+        id: id.to_owned(),
+        name: id.to_owned(),
+        organization_id: None,
+        ou_path: None,
+        created_at: time::OffsetDateTime::UNIX_EPOCH,
+    }
+}
+
+/// Two processes over one database file (two stores here): a write through one is seen by the
+/// other as soon as it reads the generation, so neither keeps serving a stale cache.
+#[tokio::test]
+async fn the_generation_is_shared_through_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = SqliteStore::open_in(dir.path()).await.unwrap();
+    let other = SqliteStore::open_in(dir.path()).await.unwrap();
+    let seen = other.generation();
+    one.ensure_account(&account("111122223333")).await.unwrap();
+    assert_eq!(other.generation(), seen, "nothing moves until it is read");
+    let refreshed = other.refresh_generation().await.unwrap();
+    assert!(refreshed > seen);
+    assert_eq!(refreshed, one.generation());
+    // And the other way round: generations only grow, whoever writes.
+    other
+        .ensure_account(&account("444455556666"))
+        .await
+        .unwrap();
+    assert!(one.refresh_generation().await.unwrap() > refreshed);
+}
+
+/// The database and its WAL are readable by their owner only.
+#[cfg(unix)]
+#[tokio::test]
+async fn database_files_are_private() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open_in(dir.path()).await.unwrap();
+    store
+        .ensure_account(&account("111122223333"))
+        .await
+        .unwrap();
+    for name in ["rolegate.sqlite3", "rolegate.sqlite3-wal"] {
+        let mode = std::fs::metadata(dir.path().join(name))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{name}");
+    }
 }

@@ -18,17 +18,26 @@ use crate::authenticate::{Caller, CallerKind};
 use crate::authorize::DecisionRecord;
 use rolegate_protocol::{AwsError, Service, format_timestamp};
 
-/// Parameters never written to the log (one-time codes and bearer assertions).
+mod elements;
+
+pub use elements::response_elements;
+
+/// Parameters never written to the log (one-time codes, passwords, private keys and bearer
+/// assertions).
 const SECRET_PARAMETERS: &[&str] = &[
     "TokenCode",
     "AuthenticationCode1",
     "AuthenticationCode2",
     "SAMLAssertion",
     "WebIdentityToken",
+    "Password",
+    "OldPassword",
+    "NewPassword",
+    "PrivateKey",
 ];
 
-/// `responseElements`: what an action returned, secrets left out, serialised by the action from
-/// a typed struct (no `serde_json::Value` built and walked per call).
+/// `responseElements`: what an action returned, secrets left out, written from the output's
+/// one [`Shape`](rolegate_protocol::Shape) (no `serde_json::Value` built and walked per call).
 pub type ResponseElements = Box<serde_json::value::RawValue>;
 
 /// How long the writer lets events accumulate after each write.
@@ -83,6 +92,8 @@ pub struct Call<'a> {
     pub event_time: OffsetDateTime,
     pub service: Service,
     pub action: &'a str,
+    /// CloudTrail's `readOnly`: the operation only reads.
+    pub read_only: bool,
     pub region: &'a str,
     pub source_ip: &'a str,
     pub user_agent: &'a str,
@@ -286,7 +297,7 @@ pub fn event(call: &Call<'_>) -> Vec<u8> {
         event_id: uuid::Uuid::new_v4()
             .hyphenated()
             .encode_lower(&mut event_id),
-        read_only: is_read_only(call.action),
+        read_only: call.read_only,
         event_type: "AwsApiCall",
         management_event: true,
         recipient_account_id: call.caller.map(|c| c.account.id.as_str()),
@@ -311,12 +322,6 @@ pub fn event(call: &Call<'_>) -> Vec<u8> {
     line
 }
 
-fn is_read_only(action: &str) -> bool {
-    ["Get", "List"]
-        .iter()
-        .any(|prefix| action.starts_with(prefix))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,6 +339,7 @@ mod tests {
             event_time: OffsetDateTime::UNIX_EPOCH,
             service: Service::Sts,
             action: "AssumeRole",
+            read_only: false,
             region: "us-east-1",
             source_ip: "127.0.0.1",
             user_agent: "test",

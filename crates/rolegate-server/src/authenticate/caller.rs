@@ -7,6 +7,7 @@ use std::sync::Arc;
 use rolegate_policy::{Policy, PolicyType};
 use rolegate_protocol::AwsError;
 use rolegate_store::Account;
+use rolegate_types::Partition;
 
 use crate::credentials::{Session, SessionKind};
 use crate::directory::UserEntry;
@@ -54,6 +55,8 @@ pub struct Caller {
     pub tags: Vec<(String, String)>,
     /// The IAM user behind a user key or user session.
     pub user_name: Option<String>,
+    /// That user's path.
+    pub user_path: Option<String>,
     /// The session, for temporary credentials.
     pub session: Option<Session>,
     /// The service name, for service identities.
@@ -61,8 +64,8 @@ pub struct Caller {
 }
 
 impl Caller {
-    pub fn root(account: Arc<Account>, access_key_id: &str) -> Self {
-        let arn = format!("arn:aws:iam::{}:root", account.id);
+    pub fn root(account: Arc<Account>, access_key_id: &str, partition: Partition) -> Self {
+        let arn = ["arn:", partition.as_str(), ":iam::", &account.id, ":root"].concat();
         Self {
             kind: CallerKind::Root,
             access_key_id: access_key_id.to_owned(),
@@ -77,13 +80,19 @@ impl Caller {
             session_policies: Vec::new(),
             tags: Vec::new(),
             user_name: None,
+            user_path: None,
             session: None,
             service: None,
         }
     }
 
-    pub fn user(account: Arc<Account>, entry: &UserEntry, access_key_id: &str) -> Self {
-        let arn = entry.user.arn();
+    pub fn user(
+        account: Arc<Account>,
+        entry: &UserEntry,
+        access_key_id: &str,
+        partition: Partition,
+    ) -> Self {
+        let arn = entry.user.arn(partition.as_str());
         Self {
             kind: CallerKind::User,
             account,
@@ -103,6 +112,7 @@ impl Caller {
                 .map(|t| (t.key.clone(), t.value.clone()))
                 .collect(),
             user_name: Some(entry.user.name.clone()),
+            user_path: Some(entry.user.path.clone()),
             session: None,
             service: None,
         }
@@ -123,6 +133,7 @@ impl Caller {
             session_policies: Vec::new(),
             tags: Vec::new(),
             user_name: None,
+            user_path: None,
             session: None,
             service: Some(name.to_owned()),
         }
@@ -137,10 +148,9 @@ impl Caller {
 /// A session policy, or one that allows nothing when it no longer exists (a deleted managed
 /// session policy must not widen the session).
 fn session_policy(policy: Option<Policy>) -> Result<Policy, AwsError> {
-    const NOTHING: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"none:none","Resource":"*"}]}"#;
     match policy {
         Some(policy) => Ok(policy),
-        None => Policy::parse_unvalidated(NOTHING, PolicyType::Session)
+        None => crate::directory::allows_nothing(PolicyType::Session)
             .map_err(|e| crate::respond::internal(&e)),
     }
 }
@@ -148,7 +158,13 @@ fn session_policy(policy: Option<Policy>) -> Result<Policy, AwsError> {
 /// The caller behind temporary credentials. The role's (or user's) current policies come
 /// from the directory cache; a role deleted (or recreated under a new id) since the session
 /// began grants nothing.
-pub async fn from_session(state: &AppState, session: Session) -> Result<Caller, AwsError> {
+pub async fn from_session(
+    state: &AppState,
+    mut session: Session,
+    partition: Partition,
+) -> Result<Caller, AwsError> {
+    // The session's ARNs are in the partition the request is made in.
+    session.partition = partition;
     let account = state
         .directory
         .account(&session.account_id)
@@ -183,6 +199,7 @@ pub async fn from_session(state: &AppState, session: Session) -> Result<Caller, 
         session_policies,
         tags: session.tags.clone(),
         user_name: None,
+        user_path: None,
         session: None,
         service: None,
     };
@@ -194,11 +211,7 @@ pub async fn from_session(state: &AppState, session: Session) -> Result<Caller, 
             caller.kind = CallerKind::RoleSession;
             caller.principal_id = Some(caller.user_id.clone());
             let role_name = session.role_name.as_deref().unwrap_or_default();
-            caller.principal_arn = Some(format!(
-                "arn:aws:iam::{}:role{}{role_name}",
-                session.account_id,
-                session.path.as_deref().unwrap_or("/")
-            ));
+            caller.principal_arn = Some(session.role_arn());
             let role = state
                 .directory
                 .role(&session.account_id, role_name)
@@ -214,6 +227,7 @@ pub async fn from_session(state: &AppState, session: Session) -> Result<Caller, 
             caller.principal_id = session.user_id.clone();
             caller.principal_arn = Some(caller.arn.clone());
             caller.user_name = session.user_name.clone();
+            caller.user_path = session.path.clone();
             let user = state
                 .directory
                 .user(

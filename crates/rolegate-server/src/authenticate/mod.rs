@@ -53,6 +53,7 @@ pub async fn authenticate(
         Service::Sts
     };
     let region = auth.scope.region.clone();
+    let partition = rolegate_types::Partition::of_region(&region);
 
     let caller = match &auth.security_token {
         Some(token) => {
@@ -71,7 +72,7 @@ pub async fn authenticate(
             if service == Service::Iam && token_session && session.mfa_authenticated_at.is_none() {
                 return Err(AwsError::invalid_client_token_id());
             }
-            caller::from_session(state, session).await?
+            caller::from_session(state, session, partition).await?
         }
         None => {
             let entry = state
@@ -85,8 +86,10 @@ pub async fn authenticate(
                 .map_err(|e| sigv4_error(&e))?;
             let account = Arc::clone(&entry.account);
             match &entry.owner {
-                KeyIdentity::Root => Caller::root(account, &entry.key.access_key_id),
-                KeyIdentity::User(user) => Caller::user(account, user, &entry.key.access_key_id),
+                KeyIdentity::Root => Caller::root(account, &entry.key.access_key_id, partition),
+                KeyIdentity::User(user) => {
+                    Caller::user(account, user, &entry.key.access_key_id, partition)
+                }
                 KeyIdentity::Service(name) => {
                     Caller::service(account, name, &entry.key.access_key_id)
                 }

@@ -3,6 +3,7 @@
 
 use rolegate_policy::Context;
 use rolegate_protocol::format_timestamp;
+use rolegate_types::Partition;
 use time::OffsetDateTime;
 
 use crate::authenticate::{Caller, CallerKind};
@@ -13,6 +14,8 @@ pub struct RequestFacts {
     pub now: OffsetDateTime,
     pub source_ip: String,
     pub region: String,
+    /// The region's partition: the one every ARN of the answer is in.
+    pub partition: Partition,
     pub secure_transport: bool,
 }
 

@@ -3,6 +3,7 @@
 //! `rolegate_tokens::SessionClaims` (the conversion is here, in both directions).
 
 use rolegate_tokens::{MfaContext, SecretAccessKey, SessionClaims, SessionPrincipal};
+use rolegate_types::Partition;
 
 /// Who the temporary credentials speak for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,6 +20,8 @@ pub enum SessionKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Session {
     pub kind: SessionKind,
+    /// The partition of the session's ARNs: the one its credentials were issued in.
+    pub partition: Partition,
     pub account_id: String,
     pub access_key_id: String,
     pub secret_access_key: String,
@@ -59,7 +62,9 @@ impl Session {
     pub fn arn(&self) -> String {
         match self.kind {
             SessionKind::AssumedRole => [
-                "arn:aws:sts::",
+                "arn:",
+                self.partition.as_str(),
+                ":sts::",
                 &self.account_id,
                 ":assumed-role/",
                 self.role_name.as_deref().unwrap_or_default(),
@@ -68,14 +73,23 @@ impl Session {
             ]
             .concat(),
             SessionKind::User => [
-                "arn:aws:iam::",
+                "arn:",
+                self.partition.as_str(),
+                ":iam::",
                 &self.account_id,
                 ":user",
                 self.path.as_deref().unwrap_or("/"),
                 self.user_name.as_deref().unwrap_or_default(),
             ]
             .concat(),
-            SessionKind::Root => ["arn:aws:iam::", &self.account_id, ":root"].concat(),
+            SessionKind::Root => [
+                "arn:",
+                self.partition.as_str(),
+                ":iam::",
+                &self.account_id,
+                ":root",
+            ]
+            .concat(),
         }
     }
 
@@ -93,10 +107,12 @@ impl Session {
         }
     }
 
-    /// `arn:aws:iam::A:role/{path}{name}`, for role sessions.
-    fn role_arn(&self) -> String {
+    /// `arn:aws:iam::A:role/{path}{name}`, for role sessions (`aws:PrincipalArn`).
+    pub fn role_arn(&self) -> String {
         [
-            "arn:aws:iam::",
+            "arn:",
+            self.partition.as_str(),
+            ":iam::",
             &self.account_id,
             ":role",
             self.path.as_deref().unwrap_or("/"),
@@ -160,8 +176,18 @@ impl Session {
 
     /// The session a token's claims describe; `None` for principals this server does not issue.
     pub fn from_claims(claims: SessionClaims) -> Option<Self> {
+        let partition = match &claims.principal {
+            SessionPrincipal::AssumedRole { role_arn: arn, .. }
+            | SessionPrincipal::User { user_arn: arn, .. } => arn
+                .split(':')
+                .nth(1)
+                .and_then(Partition::from_id)
+                .unwrap_or_default(),
+            _ => Partition::Aws,
+        };
         let mut session = Session {
             kind: SessionKind::Root,
+            partition,
             account_id: claims.account_id,
             access_key_id: claims.access_key_id,
             secret_access_key: claims.secret_access_key.expose().to_owned(),
@@ -216,6 +242,7 @@ impl Session {
     pub(super) fn example_role_session() -> Session {
         Session {
             kind: SessionKind::AssumedRole,
+            partition: Partition::Aws,
             account_id: "111122223333".into(),
             access_key_id: "ASIAEXAMPLE".into(),
             secret_access_key: "s".into(),

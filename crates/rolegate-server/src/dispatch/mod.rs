@@ -1,108 +1,206 @@
 //! Dispatch: `Action` + `Version` + the signing service → the operation that handles it.
 //!
 //! STS and IAM share `POST /`; the credential scope's service (`sts` or `iam`) picks the
-//! table, so an IAM action signed for STS is unknown to STS, exactly as on AWS.
+//! table, so an IAM action signed for STS is unknown to STS, exactly as on AWS. Adding an
+//! action is one line here.
 
-use rolegate_protocol::{AwsError, QueryMap, Service};
+use rolegate_protocol::{AwsError, Service};
 
-use crate::actions::{Ctx, iam, sts};
+use crate::operation::{Route, route};
+use crate::operations::iam::access_keys::{
+    create_access_key::CreateAccessKey, delete_access_key::DeleteAccessKey,
+    list_access_keys::ListAccessKeys, update_access_key::UpdateAccessKey,
+};
+use crate::operations::iam::account::{
+    create_account_alias::CreateAccountAlias, delete_account_alias::DeleteAccountAlias,
+    get_account_summary::GetAccountSummary, list_account_aliases::ListAccountAliases,
+};
+use crate::operations::iam::authorization_details::GetAccountAuthorizationDetails;
+use crate::operations::iam::groups::{
+    add_user_to_group::AddUserToGroup, create_group::CreateGroup, delete_group::DeleteGroup,
+    get_group::GetGroup, list_groups::ListGroups, list_groups_for_user::ListGroupsForUser,
+    remove_user_from_group::RemoveUserFromGroup, update_group::UpdateGroup,
+};
+use crate::operations::iam::identity_policies::{
+    attach_policy::AttachPolicy, delete_policy::DeletePolicy as DeleteInlinePolicy,
+    detach_policy::DetachPolicy, get_policy::GetPolicy as GetInlinePolicy,
+    list_attached_policies::ListAttachedPolicies, list_policies::ListPolicies as ListInline,
+    put_policy::PutPolicy,
+};
+use crate::operations::iam::instance_profiles::{
+    add_role_to_instance_profile::AddRoleToInstanceProfile,
+    create_instance_profile::CreateInstanceProfile, delete_instance_profile::DeleteInstanceProfile,
+    get_instance_profile::GetInstanceProfile, list_instance_profiles::ListInstanceProfiles,
+    list_instance_profiles_for_role::ListInstanceProfilesForRole,
+    remove_role_from_instance_profile::RemoveRoleFromInstanceProfile,
+};
+use crate::operations::iam::managed_policies::{
+    create_policy::CreatePolicy, create_policy_version::CreatePolicyVersion,
+    delete_policy::DeletePolicy, delete_policy_version::DeletePolicyVersion, get_policy::GetPolicy,
+    get_policy_version::GetPolicyVersion, list_entities_for_policy::ListEntitiesForPolicy,
+    list_policies::ListPolicies, list_policy_versions::ListPolicyVersions,
+    set_default_policy_version::SetDefaultPolicyVersion,
+};
+use crate::operations::iam::mfa::{
+    create_virtual_mfa_device::CreateVirtualMfaDevice, deactivate_mfa_device::DeactivateMfaDevice,
+    delete_virtual_mfa_device::DeleteVirtualMfaDevice, enable_mfa_device::EnableMfaDevice,
+    list_mfa_devices::ListMfaDevices, list_virtual_mfa_devices::ListVirtualMfaDevices,
+    resync_mfa_device::ResyncMfaDevice,
+};
+use crate::operations::iam::roles::{
+    create_role::CreateRole, delete_role::DeleteRole,
+    delete_role_permissions_boundary::DeleteRolePermissionsBoundary, get_role::GetRole,
+    list_roles::ListRoles, put_role_permissions_boundary::PutRolePermissionsBoundary,
+    update_assume_role_policy::UpdateAssumeRolePolicy, update_role::UpdateRole,
+    update_role_description::UpdateRoleDescription,
+};
+use crate::operations::iam::tags::{
+    InstanceProfileTags, MfaDeviceTags, PolicyTags, RoleTags, UserTags,
+    list_tags::ListResourceTags, tag::TagResource, untag::UntagResource,
+};
+use crate::operations::iam::users::{
+    create_user::CreateUser, delete_user::DeleteUser,
+    delete_user_permissions_boundary::DeleteUserPermissionsBoundary, get_user::GetUser,
+    list_users::ListUsers, put_user_permissions_boundary::PutUserPermissionsBoundary,
+    update_user::UpdateUser,
+};
+use crate::operations::iam::{GroupKind, RoleKind, UserKind};
+use crate::operations::sts::{
+    assume_role::AssumeRole, get_access_key_info::GetAccessKeyInfo,
+    get_caller_identity::GetCallerIdentity, get_session_token::GetSessionToken,
+};
 
-macro_rules! operations {
-    ($($service:ident $name:literal => $variant:ident => $handler:path,)*) => {
-        /// Every operation Rolegate answers.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum Operation { $($variant,)* }
+/// Every operation Rolegate answers.
+const ROUTES: &[Route] = &[
+    // STS
+    route::<AssumeRole>(),
+    route::<GetCallerIdentity>(),
+    route::<GetSessionToken>(),
+    route::<GetAccessKeyInfo>(),
+    // IAM: users
+    route::<CreateUser>(),
+    route::<GetUser>(),
+    route::<ListUsers>(),
+    route::<UpdateUser>(),
+    route::<DeleteUser>(),
+    route::<PutUserPermissionsBoundary>(),
+    route::<DeleteUserPermissionsBoundary>(),
+    // access keys
+    route::<CreateAccessKey>(),
+    route::<ListAccessKeys>(),
+    route::<UpdateAccessKey>(),
+    route::<DeleteAccessKey>(),
+    // groups
+    route::<CreateGroup>(),
+    route::<GetGroup>(),
+    route::<ListGroups>(),
+    route::<UpdateGroup>(),
+    route::<DeleteGroup>(),
+    route::<AddUserToGroup>(),
+    route::<RemoveUserFromGroup>(),
+    route::<ListGroupsForUser>(),
+    // roles
+    route::<CreateRole>(),
+    route::<GetRole>(),
+    route::<ListRoles>(),
+    route::<UpdateRole>(),
+    route::<UpdateRoleDescription>(),
+    route::<UpdateAssumeRolePolicy>(),
+    route::<DeleteRole>(),
+    route::<PutRolePermissionsBoundary>(),
+    route::<DeleteRolePermissionsBoundary>(),
+    // instance profiles
+    route::<CreateInstanceProfile>(),
+    route::<GetInstanceProfile>(),
+    route::<ListInstanceProfiles>(),
+    route::<DeleteInstanceProfile>(),
+    route::<AddRoleToInstanceProfile>(),
+    route::<RemoveRoleFromInstanceProfile>(),
+    route::<ListInstanceProfilesForRole>(),
+    // inline policies of users, groups and roles
+    route::<PutPolicy<UserKind>>(),
+    route::<GetInlinePolicy<UserKind>>(),
+    route::<ListInline<UserKind>>(),
+    route::<DeleteInlinePolicy<UserKind>>(),
+    route::<PutPolicy<GroupKind>>(),
+    route::<GetInlinePolicy<GroupKind>>(),
+    route::<ListInline<GroupKind>>(),
+    route::<DeleteInlinePolicy<GroupKind>>(),
+    route::<PutPolicy<RoleKind>>(),
+    route::<GetInlinePolicy<RoleKind>>(),
+    route::<ListInline<RoleKind>>(),
+    route::<DeleteInlinePolicy<RoleKind>>(),
+    // managed policies attached to them
+    route::<AttachPolicy<UserKind>>(),
+    route::<DetachPolicy<UserKind>>(),
+    route::<ListAttachedPolicies<UserKind>>(),
+    route::<AttachPolicy<GroupKind>>(),
+    route::<DetachPolicy<GroupKind>>(),
+    route::<ListAttachedPolicies<GroupKind>>(),
+    route::<AttachPolicy<RoleKind>>(),
+    route::<DetachPolicy<RoleKind>>(),
+    route::<ListAttachedPolicies<RoleKind>>(),
+    // tags
+    route::<TagResource<UserTags>>(),
+    route::<UntagResource<UserTags>>(),
+    route::<ListResourceTags<UserTags>>(),
+    route::<TagResource<RoleTags>>(),
+    route::<UntagResource<RoleTags>>(),
+    route::<ListResourceTags<RoleTags>>(),
+    route::<TagResource<PolicyTags>>(),
+    route::<UntagResource<PolicyTags>>(),
+    route::<ListResourceTags<PolicyTags>>(),
+    route::<TagResource<InstanceProfileTags>>(),
+    route::<UntagResource<InstanceProfileTags>>(),
+    route::<ListResourceTags<InstanceProfileTags>>(),
+    route::<TagResource<MfaDeviceTags>>(),
+    route::<UntagResource<MfaDeviceTags>>(),
+    route::<ListResourceTags<MfaDeviceTags>>(),
+    // managed policies and versions
+    route::<CreatePolicy>(),
+    route::<GetPolicy>(),
+    route::<ListPolicies>(),
+    route::<DeletePolicy>(),
+    route::<ListEntitiesForPolicy>(),
+    route::<CreatePolicyVersion>(),
+    route::<GetPolicyVersion>(),
+    route::<ListPolicyVersions>(),
+    route::<SetDefaultPolicyVersion>(),
+    route::<DeletePolicyVersion>(),
+    // virtual MFA
+    route::<CreateVirtualMfaDevice>(),
+    route::<EnableMfaDevice>(),
+    route::<ResyncMfaDevice>(),
+    route::<ListMfaDevices>(),
+    route::<ListVirtualMfaDevices>(),
+    route::<DeactivateMfaDevice>(),
+    route::<DeleteVirtualMfaDevice>(),
+    // the account
+    route::<GetAccountSummary>(),
+    route::<CreateAccountAlias>(),
+    route::<DeleteAccountAlias>(),
+    route::<ListAccountAliases>(),
+    route::<GetAccountAuthorizationDetails>(),
+];
 
-        impl Operation {
-            /// The operation `name` of `service`, if there is one.
-            pub fn find(service: Service, name: &str) -> Option<Self> {
-                match (service, name) {
-                    $((Service::$service, $name) => Some(Self::$variant),)*
-                    _ => None,
-                }
-            }
-
-            /// The action name (`AssumeRole`).
-            pub fn name(self) -> &'static str {
-                match self { $(Self::$variant => $name,)* }
-            }
-
-            /// Runs the operation's handler.
-            pub async fn run(self, ctx: &mut Ctx<'_>, params: &QueryMap) -> Result<String, AwsError> {
-                match self { $(Self::$variant => $handler(ctx, params).await,)* }
-            }
-        }
-    };
-}
-
-operations! {
-    Sts "AssumeRole" => AssumeRole => sts::assume_role::handle,
-    Sts "GetCallerIdentity" => GetCallerIdentity => sts::get_caller_identity::handle,
-    Sts "GetSessionToken" => GetSessionToken => sts::get_session_token::handle,
-    Sts "GetAccessKeyInfo" => GetAccessKeyInfo => sts::get_access_key_info::handle,
-    Iam "CreateUser" => CreateUser => iam::users::create_user,
-    Iam "GetUser" => GetUser => iam::users::get_user,
-    Iam "ListUsers" => ListUsers => iam::users::list_users,
-    Iam "UpdateUser" => UpdateUser => iam::users::update_user,
-    Iam "DeleteUser" => DeleteUser => iam::users::delete_user,
-    Iam "CreateAccessKey" => CreateAccessKey => iam::access_keys::create_access_key,
-    Iam "ListAccessKeys" => ListAccessKeys => iam::access_keys::list_access_keys,
-    Iam "UpdateAccessKey" => UpdateAccessKey => iam::access_keys::update_access_key,
-    Iam "DeleteAccessKey" => DeleteAccessKey => iam::access_keys::delete_access_key,
-    Iam "CreateRole" => CreateRole => iam::roles::create_role,
-    Iam "GetRole" => GetRole => iam::roles::get_role,
-    Iam "ListRoles" => ListRoles => iam::roles::list_roles,
-    Iam "UpdateRole" => UpdateRole => iam::roles::update_role,
-    Iam "UpdateRoleDescription" => UpdateRoleDescription => iam::roles::update_role_description,
-    Iam "UpdateAssumeRolePolicy" => UpdateAssumeRolePolicy => iam::roles::update_assume_role_policy,
-    Iam "DeleteRole" => DeleteRole => iam::roles::delete_role,
-    Iam "PutUserPolicy" => PutUserPolicy => iam::inline_policies::put_user_policy,
-    Iam "GetUserPolicy" => GetUserPolicy => iam::inline_policies::get_user_policy,
-    Iam "ListUserPolicies" => ListUserPolicies => iam::inline_policies::list_user_policies,
-    Iam "DeleteUserPolicy" => DeleteUserPolicy => iam::inline_policies::delete_user_policy,
-    Iam "PutRolePolicy" => PutRolePolicy => iam::inline_policies::put_role_policy,
-    Iam "GetRolePolicy" => GetRolePolicy => iam::inline_policies::get_role_policy,
-    Iam "ListRolePolicies" => ListRolePolicies => iam::inline_policies::list_role_policies,
-    Iam "DeleteRolePolicy" => DeleteRolePolicy => iam::inline_policies::delete_role_policy,
-    Iam "AttachUserPolicy" => AttachUserPolicy => iam::attachments::attach_user_policy,
-    Iam "DetachUserPolicy" => DetachUserPolicy => iam::attachments::detach_user_policy,
-    Iam "ListAttachedUserPolicies" => ListAttachedUserPolicies => iam::attachments::list_attached_user_policies,
-    Iam "AttachRolePolicy" => AttachRolePolicy => iam::attachments::attach_role_policy,
-    Iam "DetachRolePolicy" => DetachRolePolicy => iam::attachments::detach_role_policy,
-    Iam "ListAttachedRolePolicies" => ListAttachedRolePolicies => iam::attachments::list_attached_role_policies,
-    Iam "TagUser" => TagUser => iam::tags::tag_user,
-    Iam "UntagUser" => UntagUser => iam::tags::untag_user,
-    Iam "ListUserTags" => ListUserTags => iam::tags::list_user_tags,
-    Iam "TagRole" => TagRole => iam::tags::tag_role,
-    Iam "UntagRole" => UntagRole => iam::tags::untag_role,
-    Iam "ListRoleTags" => ListRoleTags => iam::tags::list_role_tags,
-    Iam "CreatePolicy" => CreatePolicy => iam::managed_policies::create_policy,
-    Iam "GetPolicy" => GetPolicy => iam::managed_policies::get_policy,
-    Iam "ListPolicies" => ListPolicies => iam::managed_policies::list_policies,
-    Iam "DeletePolicy" => DeletePolicy => iam::managed_policies::delete_policy,
-    Iam "CreatePolicyVersion" => CreatePolicyVersion => iam::policy_versions::create_policy_version,
-    Iam "GetPolicyVersion" => GetPolicyVersion => iam::policy_versions::get_policy_version,
-    Iam "ListPolicyVersions" => ListPolicyVersions => iam::policy_versions::list_policy_versions,
-    Iam "SetDefaultPolicyVersion" => SetDefaultPolicyVersion => iam::policy_versions::set_default_policy_version,
-    Iam "DeletePolicyVersion" => DeletePolicyVersion => iam::policy_versions::delete_policy_version,
-    Iam "CreateVirtualMFADevice" => CreateVirtualMFADevice => iam::mfa::create_virtual_mfa_device,
-    Iam "EnableMFADevice" => EnableMFADevice => iam::mfa::enable_mfa_device,
-    Iam "ListMFADevices" => ListMFADevices => iam::mfa::list_mfa_devices,
-    Iam "DeactivateMFADevice" => DeactivateMFADevice => iam::mfa::deactivate_mfa_device,
-    Iam "GetAccountAuthorizationDetails" => GetAccountAuthorizationDetails => iam::authorization_details::get_account_authorization_details,
+/// The operation `name` of `service`, if there is one.
+pub fn find(service: Service, name: &str) -> Option<&'static Route> {
+    ROUTES
+        .iter()
+        .find(|r| r.service == service && r.name == name)
 }
 
 /// The operation a request names, or AWS's `InvalidAction`.
-pub fn route(
+pub fn route_for(
     service: Service,
     action: Option<&str>,
     version: Option<&str>,
-) -> Result<Operation, AwsError> {
+) -> Result<&'static Route, AwsError> {
     let name = action.unwrap_or_default();
     if version != Some(service.api_version()) {
         return Err(AwsError::invalid_action(name, version));
     }
-    Operation::find(service, name).ok_or_else(|| AwsError::invalid_action(name, version))
+    find(service, name).ok_or_else(|| AwsError::invalid_action(name, version))
 }
 
 /// The service an unauthenticated request most likely meant, for the error's namespace.
@@ -111,7 +209,7 @@ pub fn guess_service(action: Option<&str>, version: Option<&str>) -> Service {
         return Service::Iam;
     }
     match action {
-        Some(name) if Operation::find(Service::Iam, name).is_some() => Service::Iam,
+        Some(name) if find(Service::Iam, name).is_some() => Service::Iam,
         _ => Service::Sts,
     }
 }
@@ -123,21 +221,39 @@ mod tests {
     #[test]
     fn routes_by_service_action_and_version() {
         assert_eq!(
-            route(Service::Sts, Some("AssumeRole"), Some("2011-06-15")).unwrap(),
-            Operation::AssumeRole
+            route_for(Service::Sts, Some("AssumeRole"), Some("2011-06-15"))
+                .unwrap()
+                .name,
+            "AssumeRole"
         );
         assert_eq!(
-            route(Service::Iam, Some("CreateRole"), Some("2010-05-08")).unwrap(),
-            Operation::CreateRole
+            route_for(Service::Iam, Some("CreateRole"), Some("2010-05-08"))
+                .unwrap()
+                .name,
+            "CreateRole"
         );
         let wrong_service =
-            route(Service::Sts, Some("CreateRole"), Some("2011-06-15")).unwrap_err();
+            route_for(Service::Sts, Some("CreateRole"), Some("2011-06-15")).unwrap_err();
         assert_eq!(
             wrong_service.message.as_deref(),
             Some("Could not find operation CreateRole for version 2011-06-15")
         );
-        let no_version = route(Service::Sts, Some("AssumeRole"), None).unwrap_err();
+        let no_version = route_for(Service::Sts, Some("AssumeRole"), None).unwrap_err();
         assert_eq!(no_version.code, "InvalidAction");
         assert_eq!(no_version.status, 400);
+    }
+
+    #[test]
+    fn every_action_is_routed_once() {
+        let mut seen = std::collections::HashSet::new();
+        for route in ROUTES {
+            assert!(
+                seen.insert((route.service, route.name)),
+                "{} twice",
+                route.name
+            );
+        }
+        assert!(find(Service::Iam, "PutGroupPolicy").is_some());
+        assert!(find(Service::Iam, "ListAttachedGroupPolicies").is_some());
     }
 }

@@ -12,12 +12,11 @@ use axum::error_handling::HandleErrorLayer;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{Request, Response, StatusCode};
 use axum::routing::get;
-use rolegate_protocol::{AwsError, MAX_BODY_BYTES, Service};
+use rolegate_protocol::{AwsError, MAX_BODY_BYTES};
 use rolegate_sigv4::HttpRequest;
 use tower::ServiceBuilder;
 
 use crate::pipeline;
-use crate::respond;
 use crate::state::AppState;
 
 /// One request as the pipeline sees it, borrowed from axum's request parts.
@@ -89,14 +88,7 @@ async fn api(
     // One byte over the limit is read whole, and the pipeline answers it as AWS does (413, no
     // body); so is a longer one, here. (A body that fails to arrive for any other reason means
     // the client is gone, and no answer will be read.)
-    let body = match axum::body::to_bytes(body, MAX_BODY_BYTES + 1).await {
-        Ok(body) => body,
-        Err(_) => {
-            let request_id = uuid::Uuid::new_v4().to_string();
-            let error = AwsError::request_entity_too_large();
-            return respond::failure(&error, Service::Sts, &request_id);
-        }
-    };
+    let read = axum::body::to_bytes(body, MAX_BODY_BYTES + 1).await;
     let headers = &parts.headers;
     let incoming = Incoming {
         method: parts.method.as_str(),
@@ -106,13 +98,19 @@ async fn api(
             .iter()
             .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
             .collect(),
-        body: &body,
+        body: read.as_deref().unwrap_or_default(),
         source_ip: address_text(peer.ip()),
         user_agent: headers
             .get(axum::http::header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default(),
     };
+    if read.is_err() {
+        let request_id = uuid::Uuid::new_v4().to_string();
+        let now = time::OffsetDateTime::now_utc() + state.clock_offset;
+        let error = AwsError::request_entity_too_large();
+        return pipeline::refuse(&state, &incoming, &request_id, now, error).await;
+    }
     // Boxed: the pipeline's future is several kilobytes, and every layer above (routing, the
     // timeout, the connection) would otherwise hold it inline and move it on each hand-over.
     Box::pin(pipeline::handle(&state, incoming)).await

@@ -1,0 +1,77 @@
+//! `CreateVirtualMFADevice`: a new seed, sealed at rest and shown once (never in the audit log).
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use rolegate_protocol::{Service, Shape, ShapeWriter, Tag, model};
+use rolegate_store::{MfaDevice, Taggable, TaggableKind};
+
+use crate::authorize::Resource;
+use crate::credentials::new_totp_seed;
+use crate::error::Error;
+use crate::operation::{Ctx, Input, Operation, Output};
+use crate::operations::iam::{check_duplicate_tags, iam_arn, to_store_tags, write_tags};
+
+pub struct CreateVirtualMfaDevice {
+    name: String,
+    path: String,
+    tags: Vec<Tag>,
+}
+
+pub struct Created {
+    serial: String,
+    seed: String,
+    tags: Vec<rolegate_store::Tag>,
+}
+
+impl Shape for Created {
+    fn write<W: ShapeWriter>(&self, w: &mut W) {
+        w.structure("VirtualMFADevice", |w| {
+            w.string("SerialNumber", &self.serial);
+            // A blob member: the base32 seed text, base64-encoded on the wire.
+            w.secret("Base32StringSeed", &STANDARD.encode(self.seed.as_bytes()));
+            if !self.tags.is_empty() {
+                write_tags(w, &self.tags);
+            }
+        });
+    }
+}
+
+impl Output for Created {}
+
+impl Operation for CreateVirtualMfaDevice {
+    const NAME: &'static str = "CreateVirtualMFADevice";
+    const SERVICE: Service = Service::Iam;
+    type Output = Created;
+
+    fn parse(input: &mut Input<'_>) -> Result<Self, Error> {
+        Ok(Self {
+            name: input.required("VirtualMFADeviceName", &model::iam::VIRTUAL_MFA_DEVICE_NAME),
+            path: input.path("Path"),
+            tags: input.tags(),
+        })
+    }
+
+    async fn run(self, ctx: &mut Ctx<'_>) -> Result<Created, Error> {
+        check_duplicate_tags(&self.tags)?;
+        let serial = iam_arn(ctx, "mfa", &self.path, &self.name);
+        ctx.authorize("iam:CreateVirtualMFADevice", &Resource::arn(serial.clone()))?;
+        let seed = new_totp_seed()?;
+        let sealed = ctx.state.sealer.seal_secret(&seed, &serial)?;
+        let device = MfaDevice {
+            serial_number: serial.clone(),
+            account_id: ctx.account_id().to_owned(),
+            seed_sealed: sealed,
+            user_name: None,
+            enabled_at: None,
+            last_used_step: None,
+            created_at: ctx.facts.now,
+        };
+        ctx.store().create_mfa_device(&device).await?;
+        let tags = to_store_tags(&self.tags);
+        if !tags.is_empty() {
+            let resource = Taggable::new(TaggableKind::MfaDevice, ctx.account_id(), &serial);
+            ctx.store().tag(&resource, &tags).await?;
+        }
+        Ok(Created { serial, seed, tags })
+    }
+}

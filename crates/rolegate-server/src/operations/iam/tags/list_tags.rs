@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 
 use rolegate_protocol::{Service, Shape, ShapeWriter};
 
-use super::{TagKind, missing};
+use super::{Found, TagKind, missing};
 use crate::error::Error;
 use crate::operation::{Ctx, Input, Operation, Output};
 use crate::operations::iam::{Page, Paged};
@@ -46,8 +46,11 @@ impl<K: TagKind> Operation for ListResourceTags<K> {
     async fn run(self, ctx: &mut Ctx<'_>) -> Result<TagList, Error> {
         let (resource, found) = K::find(ctx, &self.name).await?;
         ctx.authorize(&format!("iam:{}", K::LIST), &resource)?;
-        let found = found.ok_or_else(|| missing::<K>(&self.name))?;
-        let tags = ctx.store().list_tags(&found).await?;
+        let tags = match found {
+            Found::Stored(taggable) => ctx.store().list_tags(&taggable).await?,
+            Found::Untagged => Vec::new(),
+            Found::Missing => return Err(missing::<K>(&self.name)),
+        };
         Ok(TagList(self.page.of(tags)))
     }
 }

@@ -9,6 +9,7 @@ pub mod untag;
 use rolegate_protocol::{StringRule, model};
 use rolegate_store::{EntityKind, Taggable, TaggableKind};
 
+use super::managed_policies::{find_policy, policy_resource};
 use super::{profile_resource, role_resource, user_resource};
 use crate::authorize::Resource;
 use crate::error::{Error, StoreResultExt as _};
@@ -24,11 +25,27 @@ pub trait TagKind: Send + Sync + 'static {
     /// What is missing when the resource does not exist.
     const ENTITY: EntityKind;
 
-    /// The resource to authorize against, and the resource to tag when it exists.
+    /// The resource to authorize against, and what holds its tags.
     fn find(
         ctx: &Ctx<'_>,
         name: &str,
-    ) -> impl std::future::Future<Output = Result<(Resource, Option<Taggable>), Error>> + Send;
+    ) -> impl std::future::Future<Output = Result<(Resource, Found), Error>> + Send;
+}
+
+/// What holds a resource's tags.
+pub enum Found {
+    /// No such resource.
+    Missing,
+    /// The resource, tagged in the store.
+    Stored(Taggable),
+    /// A resource that exists and carries no tags of its own (an AWS-managed policy).
+    Untagged,
+}
+
+impl Found {
+    fn from(taggable: Option<Taggable>) -> Self {
+        taggable.map_or(Found::Missing, Found::Stored)
+    }
 }
 
 pub struct UserTags;
@@ -45,12 +62,15 @@ impl TagKind for UserTags {
     const RULE: StringRule = model::iam::EXISTING_USER_NAME;
     const ENTITY: EntityKind = EntityKind::User;
 
-    async fn find(ctx: &Ctx<'_>, name: &str) -> Result<(Resource, Option<Taggable>), Error> {
+    async fn find(ctx: &Ctx<'_>, name: &str) -> Result<(Resource, Found), Error> {
         let user = ctx.store().get_user(ctx.account_id(), name).await.found()?;
         let taggable = user
             .as_ref()
             .map(|u| Taggable::new(TaggableKind::User, ctx.account_id(), &u.name));
-        Ok((user_resource(ctx, name, user.as_ref()), taggable))
+        Ok((
+            user_resource(ctx, name, user.as_ref()),
+            Found::from(taggable),
+        ))
     }
 }
 
@@ -62,12 +82,15 @@ impl TagKind for RoleTags {
     const RULE: StringRule = model::iam::ROLE_NAME;
     const ENTITY: EntityKind = EntityKind::Role;
 
-    async fn find(ctx: &Ctx<'_>, name: &str) -> Result<(Resource, Option<Taggable>), Error> {
+    async fn find(ctx: &Ctx<'_>, name: &str) -> Result<(Resource, Found), Error> {
         let role = ctx.store().get_role(ctx.account_id(), name).await.found()?;
         let taggable = role
             .as_ref()
             .map(|r| Taggable::new(TaggableKind::Role, ctx.account_id(), &r.name));
-        Ok((role_resource(ctx, name, role.as_ref()), taggable))
+        Ok((
+            role_resource(ctx, name, role.as_ref()),
+            Found::from(taggable),
+        ))
     }
 }
 
@@ -79,20 +102,19 @@ impl TagKind for PolicyTags {
     const RULE: StringRule = model::iam::ARN;
     const ENTITY: EntityKind = EntityKind::ManagedPolicy;
 
-    async fn find(ctx: &Ctx<'_>, arn: &str) -> Result<(Resource, Option<Taggable>), Error> {
-        let policy = ctx
-            .store()
-            .get_policy(arn)
-            .await
-            .found()?
-            .filter(|p| p.account_id == ctx.account_id());
-        let resource = match &policy {
-            Some(p) => Resource::existing(arn, format!("policy {arn}"), &p.tags),
-            None => Resource::arn(arn),
+    async fn find(ctx: &Ctx<'_>, arn: &str) -> Result<(Resource, Found), Error> {
+        let policy = find_policy(ctx, arn).await?;
+        let resource = policy_resource(arn, policy.as_ref());
+        let found = match policy {
+            None => Found::Missing,
+            Some(p) if p.aws_document.is_some() => Found::Untagged,
+            Some(p) => Found::Stored(Taggable::new(
+                TaggableKind::Policy,
+                ctx.account_id(),
+                &p.name,
+            )),
         };
-        let taggable =
-            policy.map(|p| Taggable::new(TaggableKind::Policy, ctx.account_id(), &p.name));
-        Ok((resource, taggable))
+        Ok((resource, found))
     }
 }
 
@@ -104,7 +126,7 @@ impl TagKind for InstanceProfileTags {
     const RULE: StringRule = model::iam::ENTITY_NAME;
     const ENTITY: EntityKind = EntityKind::InstanceProfile;
 
-    async fn find(ctx: &Ctx<'_>, name: &str) -> Result<(Resource, Option<Taggable>), Error> {
+    async fn find(ctx: &Ctx<'_>, name: &str) -> Result<(Resource, Found), Error> {
         let profile = ctx
             .store()
             .get_instance_profile(ctx.account_id(), name)
@@ -113,7 +135,10 @@ impl TagKind for InstanceProfileTags {
         let taggable = profile
             .as_ref()
             .map(|p| Taggable::new(TaggableKind::InstanceProfile, ctx.account_id(), &p.name));
-        Ok((profile_resource(ctx, name, profile.as_ref()), taggable))
+        Ok((
+            profile_resource(ctx, name, profile.as_ref()),
+            Found::from(taggable),
+        ))
     }
 }
 
@@ -125,7 +150,7 @@ impl TagKind for MfaDeviceTags {
     const RULE: StringRule = model::iam::SERIAL_NUMBER;
     const ENTITY: EntityKind = EntityKind::MfaDevice;
 
-    async fn find(ctx: &Ctx<'_>, serial: &str) -> Result<(Resource, Option<Taggable>), Error> {
+    async fn find(ctx: &Ctx<'_>, serial: &str) -> Result<(Resource, Found), Error> {
         let device = ctx
             .store()
             .get_mfa_device(serial)
@@ -134,7 +159,16 @@ impl TagKind for MfaDeviceTags {
             .filter(|d| d.account_id == ctx.account_id());
         let taggable = device
             .map(|d| Taggable::new(TaggableKind::MfaDevice, ctx.account_id(), &d.serial_number));
-        Ok((Resource::arn(serial), taggable))
+        Ok((Resource::arn(serial), Found::from(taggable)))
+    }
+}
+
+/// The store's holder of the tags of `found`, or `NoSuchEntity` (what has no tags of its own
+/// cannot be tagged: only a write no one is authorized for reaches that).
+fn stored<K: TagKind>(found: Found, name: &str) -> Result<Taggable, Error> {
+    match found {
+        Found::Stored(taggable) => Ok(taggable),
+        Found::Missing | Found::Untagged => Err(missing::<K>(name)),
     }
 }
 

@@ -4,7 +4,7 @@ use std::marker::PhantomData;
 
 use rolegate_protocol::{Service, Tag};
 
-use super::{TagKind, missing};
+use super::{TagKind, stored};
 use crate::error::Error;
 use crate::operation::{Ctx, Input, NoResult, Operation};
 use crate::operations::iam::{check_duplicate_tags, to_store_tags};
@@ -32,7 +32,7 @@ impl<K: TagKind> Operation for TagResource<K> {
         check_duplicate_tags(&self.tags)?;
         let (resource, found) = K::find(ctx, &self.name).await?;
         ctx.authorize(&format!("iam:{}", K::TAG), &resource)?;
-        let found = found.ok_or_else(|| missing::<K>(&self.name))?;
+        let found = stored::<K>(found, &self.name)?;
         ctx.store().tag(&found, &to_store_tags(&self.tags)).await?;
         Ok(NoResult)
     }

@@ -4,7 +4,7 @@ use std::marker::PhantomData;
 
 use rolegate_protocol::Service;
 
-use super::{TagKind, missing};
+use super::{TagKind, stored};
 use crate::error::Error;
 use crate::operation::{Ctx, Input, NoResult, Operation};
 
@@ -30,7 +30,7 @@ impl<K: TagKind> Operation for UntagResource<K> {
     async fn run(self, ctx: &mut Ctx<'_>) -> Result<NoResult, Error> {
         let (resource, found) = K::find(ctx, &self.name).await?;
         ctx.authorize(&format!("iam:{}", K::UNTAG), &resource)?;
-        let found = found.ok_or_else(|| missing::<K>(&self.name))?;
+        let found = stored::<K>(found, &self.name)?;
         ctx.store().untag(&found, &self.keys).await?;
         Ok(NoResult)
     }

@@ -6,6 +6,13 @@
 //! names varied per copy, so no two texts are equal and nothing is answered from a cache of
 //! whole policies.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "benches and tests fail loudly on bad fixtures"
+)]
+
 use std::hint::black_box;
 use std::path::PathBuf;
 

@@ -155,7 +155,10 @@ impl<'a> Ctx<'a> {
     }
 
     /// Adds a finding about statement `index`.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one call site passes each finding's parts"
+    )]
     pub fn report(
         &mut self,
         id: &'static str,

@@ -2,6 +2,13 @@
 //! under `must` and none of those under `must_not`; `sound` policies get nothing High or above.
 //! Every witness a finding carries must be allowed by the engine.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "benches and tests fail loudly on bad fixtures"
+)]
+
 use std::path::PathBuf;
 
 use rolegate_analyzer::{LintOptions, Severity, TrustPolicy, lint};

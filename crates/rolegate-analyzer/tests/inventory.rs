@@ -3,7 +3,12 @@
 //! (the entry point), a deploy role it can reach, an admin role reached in two hops, a role
 //! cycle, and an ExternalId reused by two vendor roles.
 
-#![allow(clippy::unwrap_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "tests and benches fail loudly on bad fixtures"
+)]
 
 use rolegate_analyzer::Inventory;
 use rolegate_analyzer::inventory::analyze;

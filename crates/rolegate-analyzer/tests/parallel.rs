@@ -1,7 +1,12 @@
 //! `lint_all` and the parallel map under it return exactly what linting the policies one by one
 //! on this thread returns: the same findings, in the same order, printing to the same bytes.
 
-#![allow(clippy::unwrap_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "tests and benches fail loudly on bad fixtures"
+)]
 
 use std::path::PathBuf;
 

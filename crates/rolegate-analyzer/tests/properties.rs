@@ -6,7 +6,12 @@
 //! not. Requests carry the keys STS derives from the caller (`aws:PrincipalArn`,
 //! `aws:PrincipalAccount`) in their context, as STS puts them there.
 
-#![allow(clippy::unwrap_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "tests and benches fail loudly on bad fixtures"
+)]
 
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;

@@ -5,6 +5,12 @@
 //!
 //! `cargo bench -p rolegate-policy --bench decide -- --warm-up-time 1 --measurement-time 3`
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "benches and tests fail loudly on bad fixtures"
+)]
 #![expect(
     clippy::unwrap_used,
     reason = "benchmark set-up: a failure means a broken benchmark"

@@ -18,19 +18,22 @@ pub fn check_in(text: &str, ty: PolicyType, partition: Partition) -> Value {
     match Policy::parse_in(text, ty, partition) {
         Ok(_) => json!({ "valid": true, "size": size }),
         Err(e) => {
-            let mut out =
-                json!({ "valid": false, "code": e.code(), "message": e.message(), "size": size });
+            let mut out = serde_json::Map::new();
+            out.insert("valid".into(), json!(false));
+            out.insert("code".into(), json!(e.code()));
+            out.insert("message".into(), json!(e.message()));
+            out.insert("size".into(), json!(size));
             if let Some(at) = e.location() {
-                out["line"] = json!(at.line);
-                out["column"] = json!(at.col);
+                out.insert("line".into(), json!(at.line));
+                out.insert("column".into(), json!(at.col));
             }
             if let Some(field) = e.field() {
-                out["field"] = json!(field);
+                out.insert("field".into(), json!(field));
             }
             if let Some(detail) = e.detail() {
-                out["detail"] = json!(detail);
+                out.insert("detail".into(), json!(detail));
             }
-            out
+            Value::Object(out)
         }
     }
 }

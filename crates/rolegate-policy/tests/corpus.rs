@@ -11,7 +11,12 @@
 //!
 //! Every failing case is reported by name before the test fails.
 
-#![allow(clippy::unwrap_used, reason = "test helpers: a panic is a failed test")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "test helpers: a panic is a failed test"
+)]
 
 use std::path::{Path, PathBuf};
 

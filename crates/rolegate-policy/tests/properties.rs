@@ -3,7 +3,12 @@
 //! always wins; statement order never matters; NotAction is the complement of Action;
 //! parse → print → parse is the identity; the wildcard matcher agrees with `wildmatch`.
 
-#![allow(clippy::unwrap_used, reason = "test helpers: a panic is a failed test")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "test helpers: a panic is a failed test"
+)]
 
 mod reference;
 

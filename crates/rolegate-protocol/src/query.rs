@@ -143,7 +143,10 @@ impl Builder {
         let mut rest = form;
         while !rest.is_empty() {
             let (piece, after) = match memchr::memchr(b'&', rest) {
-                Some(amp) => (&rest[..amp], rest.get(amp + 1..).unwrap_or_default()),
+                Some(amp) => (
+                    rest.get(..amp).unwrap_or_default(),
+                    rest.get(amp + 1..).unwrap_or_default(),
+                ),
                 None => (rest, &[][..]),
             };
             rest = after;
@@ -152,7 +155,7 @@ impl Builder {
             }
             let (name, value) = match memchr::memchr(b'=', piece) {
                 Some(equals) => (
-                    &piece[..equals],
+                    piece.get(..equals).unwrap_or_default(),
                     piece.get(equals + 1..).unwrap_or_default(),
                 ),
                 None => (piece, &[][..]),

@@ -5,7 +5,13 @@
 //!
 //! `cargo bench -p rolegate-server --bench pipeline`; `scripts/load.sh` measures the same calls
 //! over loopback HTTP.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "tests and benches fail loudly on bad fixtures"
+)]
 
 use std::net::SocketAddr;
 use std::path::Path;

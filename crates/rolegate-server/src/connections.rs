@@ -98,10 +98,13 @@ impl Workers {
             }
         };
         let count = self.workers.len();
+        if count == 0 {
+            return;
+        }
         let start = self.next;
         self.next = (self.next + 1) % count;
         let Some(worker) = (0..count)
-            .map(|offset| &self.workers[(start + offset) % count])
+            .filter_map(|offset| self.workers.get((start + offset) % count))
             .min_by_key(|worker| worker.live.load(Ordering::Relaxed))
         else {
             return;

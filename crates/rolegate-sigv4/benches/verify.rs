@@ -1,7 +1,12 @@
 //! How long `verify` takes on a typical STS request (AssumeRole form POST, header signature)
 //! with a warm signing-key cache, and what `parse` and a cold key cost on top.
 // A benchmark whose setup fails should stop loudly, like a test.
-#![allow(clippy::expect_used)]
+#![allow(
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "tests and benches fail loudly on bad fixtures"
+)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use rolegate_sigv4::{

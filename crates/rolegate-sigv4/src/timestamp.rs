@@ -173,6 +173,7 @@ impl fmt::Display for Window {
 }
 
 #[cfg(test)]
+#[allow(clippy::string_slice, reason = "test data is ASCII")]
 mod tests {
     use super::*;
     use time::macros::datetime;

@@ -2,7 +2,14 @@
 //! into the repository): for every case our canonical request and string to sign must equal
 //! AWS's, `verify` must accept the signed request, and one-byte mutations must be rejected.
 // Test support code (helpers outside #[test] fns) may fail loudly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "tests and benches fail loudly on bad fixtures"
+)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,14 @@
 //! (random paths, queries, headers, bodies, header or presigned form, with or without a session
 //! token) we accept, and any single change to the signed request we reject.
 // Test support code (helpers outside #[test] fns) may fail loudly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "tests and benches fail loudly on bad fixtures"
+)]
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

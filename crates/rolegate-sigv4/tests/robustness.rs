@@ -2,7 +2,14 @@
 //! including near-valid `Authorization` headers and presigned queries built from SigV4's own
 //! fragments (the same property as the `sigv4_parse` fuzz target, under `cargo test`).
 // Test support code (helpers outside #[test] fns) may fail loudly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "tests and benches fail loudly on bad fixtures"
+)]
 
 use proptest::prelude::*;
 use rolegate_sigv4::{

@@ -1,7 +1,12 @@
 //! Runs the store conformance suite against the SQLite backend, one fresh database per check,
 //! plus the SQLite-only property that data survives reopening the file.
 
-#![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "test helpers fail loudly"
+)]
 
 use rolegate_store::prelude::*;
 use rolegate_store::{Account, SqliteStore, testkit};

@@ -3,7 +3,12 @@
 //! the temporary key id and secret that go with it.
 
 // A bench is a test harness: a failure should abort it loudly.
-#![allow(clippy::unwrap_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "tests and benches fail loudly on bad fixtures"
+)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use rolegate_tokens::{

@@ -194,6 +194,7 @@ pub(crate) fn secret_from(random: &[u8; SECRET_RANDOM_LEN]) -> SecretAccessKey {
 }
 
 #[cfg(test)]
+#[allow(clippy::string_slice, reason = "test data is ASCII")]
 mod tests {
     use super::*;
 

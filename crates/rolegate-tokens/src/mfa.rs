@@ -69,6 +69,7 @@ pub fn check_fresh(
 }
 
 #[cfg(test)]
+#[allow(clippy::string_slice, reason = "test data is ASCII")]
 mod tests {
     #[test]
     fn new_seeds_are_32_base32_characters_and_decode_to_160_bits() {

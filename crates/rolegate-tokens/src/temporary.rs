@@ -71,6 +71,7 @@ impl std::fmt::Debug for TemporaryCredentials {
 }
 
 #[cfg(test)]
+#[allow(clippy::string_slice, reason = "test data is ASCII")]
 mod tests {
     use super::*;
     use crate::KeyRing;

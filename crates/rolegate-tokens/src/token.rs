@@ -183,6 +183,7 @@ impl KeyRing {
 }
 
 #[cfg(test)]
+#[allow(clippy::string_slice, reason = "test data is ASCII")]
 mod tests {
     use super::*;
     use crate::claims::{MfaContext, SessionPrincipal};

@@ -31,7 +31,10 @@ impl Arn {
     /// `path/MyRole` for `role/path/MyRole`.
     pub fn resource_type_and_name(&self) -> (&str, &str) {
         match self.resource.find(['/', ':']) {
-            Some(at) => (&self.resource[..at], &self.resource[at + 1..]),
+            Some(at) => (
+                self.resource.get(..at).unwrap_or_default(),
+                self.resource.get(at + 1..).unwrap_or_default(),
+            ),
             None => (self.resource.as_str(), ""),
         }
     }

@@ -63,10 +63,12 @@ def free_port() -> int:
 class Server:
     """One `rolegate serve` process."""
 
-    def __init__(self, data_dir: Path, bootstrap: Path | None, env: dict | None = None):
+    def __init__(self, data_dir: Path, bootstrap: Path | None, env: dict | None = None,
+                 args: list | None = None):
         self.data_dir = data_dir
         self.bootstrap = bootstrap
         self.env = env or {}
+        self.args = args or []
         self.port = None
         self.process = None
         self.log = data_dir.parent / f"{data_dir.name}.log"
@@ -80,6 +82,7 @@ class Server:
         args = [binary(), "serve", "--listen", f"127.0.0.1:{self.port}", "--data-dir", str(self.data_dir)]
         if self.bootstrap:
             args += ["--bootstrap", str(self.bootstrap)]
+        args += self.args
         # The key ring comes from the data dir unless this server is given one.
         env = {name: value for name, value in os.environ.items() if name != "ROLEGATE_KEYRING"}
         env.update(self.env, **(extra_env or {}))

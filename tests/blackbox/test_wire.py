@@ -5,6 +5,7 @@ audit log, and a restart that keeps state and sessions."""
 import base64
 import datetime
 import json
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -229,3 +230,41 @@ def test_expired_session(fresh_server):
     status, body = fresh_server.signed(IDENTITY, (creds["AccessKeyId"], creds["SecretAccessKey"]),
                                        token=creds["SessionToken"], when=later)
     assert (status, error_parts(body)) == (403, ("ExpiredToken", "The security token included in the request is expired"))
+
+
+def closed_within(conn, seconds):
+    """Whether the server closes `conn` within `seconds` (whatever it writes first)."""
+    conn.settimeout(seconds)
+    try:
+        while conn.recv(4096):
+            pass
+        return True
+    except ConnectionResetError:
+        return True
+    except socket.timeout:
+        return False
+
+
+def test_idle_and_half_sent_connections_are_closed_and_capped(tmp_path):
+    """A connection that sends no (or half a) request head is closed after the header timeout,
+    and connections beyond the cap are turned away, so idle sockets cannot exhaust the server."""
+    srv = Server(tmp_path / "data", Path(__file__).parent / "bootstrap.yaml",
+                 args=["--header-timeout", "1", "--max-connections", "4"]).start()
+    try:
+        half = socket.create_connection(("127.0.0.1", srv.port))
+        half.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-")
+        idle = [socket.create_connection(("127.0.0.1", srv.port)) for _ in range(3)]
+        # The cap is reached: a fifth connection is closed at once.
+        time.sleep(0.2)
+        extra = socket.create_connection(("127.0.0.1", srv.port))
+        extra.settimeout(2)
+        assert extra.recv(1) == b""
+        # After the timeout every idle and half-sent connection has been closed by the server.
+        for conn in [half] + idle:
+            assert closed_within(conn, 3)
+        # And the server serves again.
+        with urllib.request.urlopen(srv.url + "/health", timeout=2) as r:
+            assert r.status == 200
+        assert srv.sts(VENDOR).get_caller_identity()["Account"] == "444455556666"
+    finally:
+        srv.stop()

@@ -36,6 +36,13 @@ pub struct ServeArgs {
     /// Threads serving requests; each connection stays on one. [default: one per CPU]
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
     workers: Option<u16>,
+    /// Seconds a connection may take to send a request head once it is ready for one (an idle
+    /// keep-alive connection too); it is closed after that.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    header_timeout: u64,
+    /// Connections served at once; more are closed as they are accepted.
+    #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    max_connections: u64,
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
@@ -57,6 +64,10 @@ pub fn run(args: ServeArgs) -> ExitCode {
             || std::thread::available_parallelism().map_or(1, usize::from),
             usize::from,
         ),
+        limits: rolegate_server::ConnectionLimits {
+            header_timeout: std::time::Duration::from_secs(args.header_timeout),
+            max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+        },
     };
     // This runtime opens the store and accepts connections; requests are served on the
     // server's worker threads, each with a runtime of its own.

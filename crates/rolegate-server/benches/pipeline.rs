@@ -110,6 +110,7 @@ fn pipeline(c: &mut Criterion) {
         keyring: None,
         clock_offset_seconds: 0,
         workers: 1,
+        limits: rolegate_server::ConnectionLimits::default(),
     };
     let service = runtime.block_on(Service::open(&config)).unwrap();
     let router = service.router();

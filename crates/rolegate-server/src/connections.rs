@@ -9,6 +9,12 @@
 //! Each connection also writes its response one scheduler round late ([`Connection`]), so the
 //! responses to the requests that arrived together leave together, and a client waiting on
 //! several connections is woken once for them rather than once each.
+//!
+//! Idle and half-sent connections cannot pile up: a connection that has not sent a whole
+//! request head within [`ConnectionLimits::header_timeout`] of being ready for one (idle
+//! keep-alive included) is closed, and the acceptor turns connections away beyond
+//! [`ConnectionLimits::max_connections`], so idle sockets cannot exhaust the process's file
+//! descriptors.
 
 use std::io::IoSlice;
 use std::net::SocketAddr;
@@ -16,10 +22,36 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::extract::ConnectInfo;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tower::ServiceExt as _;
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, watch};
+
+/// How long connections may idle, and how many there may be.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    /// How long a connection may take to send a request head, counted from when it is ready
+    /// for one.
+    pub header_timeout: Duration,
+    /// Connections served at once; more are closed as soon as they are accepted.
+    pub max_connections: usize,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        Self {
+            header_timeout: Duration::from_secs(20),
+            max_connections: 4096,
+        }
+    }
+}
 
 /// A connection on its way from the acceptor to a worker.
 type Handoff = (std::net::TcpStream, SocketAddr, LiveGuard);
@@ -28,6 +60,7 @@ type Handoff = (std::net::TcpStream, SocketAddr, LiveGuard);
 pub struct Workers {
     workers: Vec<Worker>,
     next: usize,
+    max_connections: usize,
     stop: watch::Sender<bool>,
 }
 
@@ -40,7 +73,11 @@ struct Worker {
 
 impl Workers {
     /// Starts `count` worker threads (at least one), each serving `router`.
-    pub fn start(count: usize, router: &axum::Router) -> std::io::Result<Self> {
+    pub fn start(
+        count: usize,
+        router: &axum::Router,
+        limits: ConnectionLimits,
+    ) -> std::io::Result<Self> {
         let (stop, stopped) = watch::channel(false);
         let workers = (0..count.max(1))
             .map(|index| {
@@ -53,7 +90,7 @@ impl Workers {
                 let thread = std::thread::Builder::new()
                     .name(format!("rolegate-worker-{index}"))
                     .spawn(move || {
-                        serve_connections(&runtime, router, Incoming(incoming), stopped)
+                        serve_connections(&runtime, router, Incoming(incoming), stopped, limits)
                     })?;
                 Ok(Worker {
                     connections,
@@ -65,6 +102,7 @@ impl Workers {
         Ok(Self {
             workers,
             next: 0,
+            max_connections: limits.max_connections,
             stop,
         })
     }
@@ -98,7 +136,13 @@ impl Workers {
             }
         };
         let count = self.workers.len();
-        if count == 0 {
+        let live: usize = self
+            .workers
+            .iter()
+            .map(|w| w.live.load(Ordering::Relaxed))
+            .sum();
+        if count == 0 || live >= self.max_connections {
+            tracing::warn!(live, "connection refused: too many connections");
             return;
         }
         let start = self.next;
@@ -135,26 +179,46 @@ impl Workers {
 fn serve_connections(
     runtime: &tokio::runtime::Runtime,
     router: axum::Router,
-    incoming: Incoming,
+    mut incoming: Incoming,
     mut stopped: watch::Receiver<bool>,
+    limits: ConnectionLimits,
 ) -> std::io::Result<()> {
-    // Responses are written whole; Nagle would only hold the last segment of a response back
-    // until the client's delayed ACK, adding latency to every keep-alive request.
-    let incoming = axum::serve::ListenerExt::tap_io(incoming, |connection: &mut Connection| {
-        if let Err(error) = connection.stream.set_nodelay(true) {
-            tracing::debug!(%error, "cannot set TCP_NODELAY");
-        }
-    });
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .keep_alive(true);
     runtime.block_on(async move {
-        axum::serve(
-            incoming,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            let _ = stopped.wait_for(|stop| *stop).await;
-        })
-        .await
-    })
+        let graceful = GracefulShutdown::new();
+        loop {
+            let (connection, peer) = tokio::select! {
+                accepted = incoming.next() => accepted,
+                _ = stopped.wait_for(|stop| *stop) => break,
+            };
+            // Responses are written whole; Nagle would only hold the last segment of a
+            // response back until the client's delayed ACK, adding latency to every
+            // keep-alive request.
+            if let Err(error) = connection.stream.set_nodelay(true) {
+                tracing::debug!(%error, "cannot set TCP_NODELAY");
+            }
+            let service = router.clone().map_request(
+                move |request: axum::http::Request<hyper::body::Incoming>| {
+                    let mut request = request.map(axum::body::Body::new);
+                    request.extensions_mut().insert(ConnectInfo(peer));
+                    request
+                },
+            );
+            let served =
+                http.serve_connection(TokioIo::new(connection), TowerToHyperService::new(service));
+            let served = graceful.watch(served);
+            tokio::spawn(async move {
+                if let Err(error) = served.await {
+                    tracing::debug!(%error, "connection closed");
+                }
+            });
+        }
+        graceful.shutdown().await;
+    });
+    Ok(())
 }
 
 /// An accept error: a connection that failed before it was accepted is skipped; anything else
@@ -171,14 +235,11 @@ async fn accept_failed(error: std::io::Error) {
     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
 }
 
-/// The connections handed to one worker, as axum's listener.
+/// The connections handed to one worker.
 struct Incoming(mpsc::UnboundedReceiver<Handoff>);
 
-impl axum::serve::Listener for Incoming {
-    type Io = Connection;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Connection, SocketAddr) {
+impl Incoming {
+    async fn next(&mut self) -> (Connection, SocketAddr) {
         loop {
             // The acceptor is gone only when the server stops; graceful shutdown ends the
             // serve loop then, so waiting forever here is never observed.
@@ -200,10 +261,6 @@ impl axum::serve::Listener for Incoming {
                 Err(error) => tracing::warn!(%error, "cannot take a connection over"),
             }
         }
-    }
-
-    fn local_addr(&self) -> std::io::Result<SocketAddr> {
-        Err(std::io::Error::other("a worker has no listener of its own"))
     }
 }
 
@@ -307,7 +364,7 @@ mod tests {
             "/{n}",
             get(|axum::extract::Path(n): axum::extract::Path<u32>| async move { format!("r{n}") }),
         );
-        let mut workers = Workers::start(2, &router).unwrap();
+        let mut workers = Workers::start(2, &router, ConnectionLimits::default()).unwrap();
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let (answered, all_answered) = oneshot::channel();

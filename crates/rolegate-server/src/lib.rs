@@ -23,4 +23,4 @@ mod respond;
 mod server;
 mod state;
 
-pub use server::{ServerConfig, ServerError, Service, serve};
+pub use server::{ConnectionLimits, ServerConfig, ServerError, Service, serve};

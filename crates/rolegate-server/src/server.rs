@@ -10,6 +10,7 @@ use rolegate_sigv4::SigningKeyCache;
 use rolegate_store::{SqliteStore, Store};
 
 use crate::audit::AuditLog;
+pub use crate::connections::ConnectionLimits;
 use crate::connections::Workers;
 use crate::credentials::Sealer;
 use crate::directory::Directory;
@@ -31,6 +32,8 @@ pub struct ServerConfig {
     pub clock_offset_seconds: i64,
     /// Threads serving connections (each connection stays on one).
     pub workers: usize,
+    /// How long connections may idle and how many there may be.
+    pub limits: ConnectionLimits,
 }
 
 /// Why the server could not start (or stopped abnormally).
@@ -149,8 +152,8 @@ pub async fn serve(config: ServerConfig) -> Result<(), ServerError> {
     );
     tracing::info!(%local, "listening");
 
-    let mut workers =
-        Workers::start(config.workers, &service.router()).map_err(ServerError::Serve)?;
+    let mut workers = Workers::start(config.workers, &service.router(), config.limits)
+        .map_err(ServerError::Serve)?;
     workers.accept_until(listener, shutdown_signal()).await;
     workers.stop().await;
 

@@ -9,6 +9,8 @@ import socket
 import time
 import urllib.error
 import urllib.request
+
+import pytest
 from pathlib import Path
 
 from conftest import ACCOUNT_A, ROOT_A, VENDOR, Server, error_of
@@ -268,3 +270,34 @@ def test_idle_and_half_sent_connections_are_closed_and_capped(tmp_path):
         assert srv.sts(VENDOR).get_caller_identity()["Account"] == "444455556666"
     finally:
         srv.stop()
+
+
+def test_data_files_are_private(server):
+    """The store, its WAL, the key ring and the audit log are readable by their owner only."""
+    server.sts(VENDOR).get_caller_identity()
+    for name in ("rolegate.sqlite3", "rolegate.sqlite3-wal", "keyring", "audit.jsonl"):
+        path = server.data_dir / name
+        if path.exists():
+            assert path.stat().st_mode & 0o777 == 0o600, name
+
+
+def test_unreadable_requests_are_audited_too(server):
+    """A body over the limit is answered as AWS answers it (413, no body) and still audited: one
+    byte over (read whole, refused by the decoder) and far over (refused while reading)."""
+    def audited_413s():
+        lines = [json.loads(line) for line in (server.data_dir / "audit.jsonl").read_text().splitlines()]
+        return sum(e.get("errorCode") == "RequestEntityTooLarge" for e in lines)
+
+    before = audited_413s()
+    prefix = b"Action=GetCallerIdentity&Version=2011-06-15&x="
+    for size in (10_000_001, 12_000_000):
+        oversized = urllib.request.Request(server.url + "/", data=prefix + b"a" * (size - len(prefix)),
+                                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+        with pytest.raises(urllib.error.HTTPError) as raised:
+            urllib.request.urlopen(oversized, timeout=10)
+        assert raised.value.code == 413 and raised.value.read() == b""
+    for _ in range(40):
+        if audited_413s() >= before + 2:
+            break
+        time.sleep(0.05)
+    assert audited_413s() == before + 2

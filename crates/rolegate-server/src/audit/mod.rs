@@ -52,7 +52,12 @@ pub struct AuditLog {
 impl AuditLog {
     /// Opens `path` for appending and starts the writer thread.
     pub fn open(path: &Path) -> std::io::Result<(Self, std::thread::JoinHandle<()>)> {
-        let file = OpenOptions::new().create(true).append(true).open(path)?;
+        let mut options = OpenOptions::new();
+        options.create(true).append(true);
+        // The log names callers, keys and resources: readable by its owner only.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(path)?;
         let (sender, mut receiver) = mpsc::channel::<Vec<u8>>(16_384);
         let writer = std::thread::Builder::new()
             .name("audit".into())

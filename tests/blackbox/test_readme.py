@@ -102,18 +102,26 @@ def test_serve_dev_makes_a_ready_account_in_the_default_data_dir(tmp_path):
         process.terminate()
         return process.communicate(timeout=10)[0]
 
-    def client(service):
-        return boto3.client(service, endpoint_url=url, region_name="us-east-1", aws_access_key_id="test",
-                            aws_secret_access_key="test", config=Config(retries={"max_attempts": 1}))
+    def client(service, key=("test", "test")):
+        return boto3.client(service, endpoint_url=url, region_name="us-east-1", aws_access_key_id=key[0],
+                            aws_secret_access_key=key[1], config=Config(retries={"max_attempts": 1}))
 
     process = start()
     try:
         me = client("sts").get_caller_identity()
-        assert (me["Account"], me["Arn"]) == ("000000000000", "arn:aws:iam::000000000000:root")
+        assert (me["Account"], me["Arn"]) == ("000000000000", "arn:aws:iam::000000000000:user/admin")
+        root = client("sts", ("root", "root")).get_caller_identity()
+        assert root["Arn"] == "arn:aws:iam::000000000000:root"
+        # A newcomer's first assume-role works: the dev key is an administrator user's.
+        client("iam").create_role(RoleName="First", AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"AWS": "000000000000"}, "Action": "sts:AssumeRole"}]}))
+        assumed = client("sts").assume_role(RoleArn="arn:aws:iam::000000000000:role/First", RoleSessionName="me")
+        assert assumed["AssumedRoleUser"]["Arn"] == "arn:aws:sts::000000000000:assumed-role/First/me"
         client("iam").create_user(UserName="kept")
     finally:
         printed = stop(process)
-    assert "000000000000" in printed
+    assert "000000000000" in printed and "test / secret test" in printed and "root access key root" in printed
     assert (tmp_path / "rolegate-data").is_dir()
     # Started again on the same directory, --dev leaves what is there as it was.
     process = start()

@@ -179,22 +179,39 @@ pub async fn apply_file(state: &AppState, path: &Path) -> Result<Report, Bootstr
 pub async fn apply_dev(state: &AppState) -> Result<Report, BootstrapError> {
     let file = BootstrapFile {
         accounts: vec![AccountSpec {
-            id: "000000000000".into(),
+            id: DEV_ACCOUNT.into(),
             name: "dev".into(),
             organization: None,
             ou_path: None,
             root_keys: vec![KeySpec {
-                access_key_id: "test".into(),
-                secret_access_key: "test".into(),
+                access_key_id: DEV_ROOT_KEY.0.into(),
+                secret_access_key: DEV_ROOT_KEY.1.into(),
             }],
             policies: vec![],
-            users: vec![],
+            users: vec![UserSpec {
+                name: DEV_USER.into(),
+                path: None,
+                tags: BTreeMap::new(),
+                inline_policies: BTreeMap::new(),
+                attached_policies: vec!["arn:aws:iam::aws:policy/AdministratorAccess".into()],
+                access_keys: vec![KeySpec {
+                    access_key_id: DEV_USER_KEY.0.into(),
+                    secret_access_key: DEV_USER_KEY.1.into(),
+                }],
+            }],
             roles: vec![],
             services: vec![],
         }],
     };
     apply(state, &file).await
 }
+
+/// `serve --dev`'s account: an administrator user with the `test` / `test` key (a user, so it
+/// may assume roles, which a root may not), and the root's own key beside it.
+pub const DEV_ACCOUNT: &str = "000000000000";
+pub const DEV_USER: &str = "admin";
+pub const DEV_USER_KEY: (&str, &str) = ("test", "test");
+pub const DEV_ROOT_KEY: (&str, &str) = ("root", "root");
 
 /// Applies `file`: accounts, then managed policies, users, and roles last (their trust
 /// policies may name users and roles of any account).

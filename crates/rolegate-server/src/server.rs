@@ -108,8 +108,12 @@ impl Service {
             }
             None if config.dev => {
                 let report = bootstrap::apply_dev(&state).await?;
+                let (user_key, user_secret) = bootstrap::DEV_USER_KEY;
+                let (root_key, root_secret) = bootstrap::DEV_ROOT_KEY;
                 println!(
-                    "rolegate: dev mode: account 000000000000, root access key test / secret test ({report})"
+                    "rolegate: dev mode: account {}, user {} (AdministratorAccess) access key {user_key} / secret {user_secret}; root access key {root_key} / secret {root_secret} ({report})",
+                    bootstrap::DEV_ACCOUNT,
+                    bootstrap::DEV_USER,
                 );
             }
             None => {}

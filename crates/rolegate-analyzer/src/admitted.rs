@@ -177,9 +177,7 @@ pub fn who_can_assume(policy: &TrustPolicy, options: &LintOptions) -> AdmittedSe
 pub fn scope(kind: Option<PrincipalKind>, value: &str) -> String {
     match kind {
         Some(PrincipalKind::Aws) if value == "*" => "any AWS account".to_owned(),
-        Some(PrincipalKind::Aws)
-            if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) =>
-        {
+        Some(PrincipalKind::Aws) if rolegate_types::AccountId::is_valid(value) => {
             format!("account {value}")
         }
         Some(PrincipalKind::Aws) => match arn_account(value) {

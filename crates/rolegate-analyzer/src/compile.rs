@@ -25,23 +25,8 @@ use crate::symbolic::{
 /// How many compiled conditions a thread remembers before starting afresh.
 const RECENT_CONDITIONS: usize = 4096;
 
-/// The actions a trust policy can grant, in AWS's spelling.
-pub const TRUST_ACTIONS: [&str; 6] = [
-    "sts:AssumeRole",
-    "sts:AssumeRoleWithWebIdentity",
-    "sts:AssumeRoleWithSAML",
-    "sts:TagSession",
-    "sts:SetSourceIdentity",
-    "sts:SetContext",
-];
-
-/// Web identity providers named by DNS name (the engine's list, `principal.rs`).
-pub const WEB_IDENTITY_PROVIDERS: [&str; 4] = [
-    "cognito-identity.amazonaws.com",
-    "accounts.google.com",
-    "www.amazon.com",
-    "graph.facebook.com",
-];
+pub use rolegate_policy::TRUST_ACTIONS;
+pub use rolegate_types::{WEB_IDENTITY_PROVIDERS, is_unique_id};
 
 /// Condition keys that carry lists.
 pub fn is_multi_valued(key_lower: &str) -> bool {
@@ -178,19 +163,6 @@ fn federated_shapes() -> Vec<Pieces> {
     out
 }
 
-fn is_account_id(text: &str) -> bool {
-    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// The engine's unique-id shape (`AIDA…`, `AROA…`).
-pub fn is_unique_id(text: &str) -> bool {
-    text.len() >= 16
-        && text.starts_with('A')
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-}
-
 /// How one principal value constrains a request.
 enum PrincipalLanguage {
     /// The request principal is in `allowed ∩ shape`.
@@ -254,7 +226,7 @@ fn principal_language(kind: Option<PrincipalKind>, value: &str) -> PrincipalLang
             if value == "*" {
                 return shaped(vec![many(any())], Shape::AwsOrAnonymous);
             }
-            if is_account_id(value) {
+            if rolegate_types::AccountId::is_valid(value) {
                 return exact(aws_principal_shapes_in(&many(non_colon()), &lit(value)));
             }
             if is_unique_id(value) {

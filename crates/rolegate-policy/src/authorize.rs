@@ -333,12 +333,10 @@ fn resource_policy_required(request: &Request) -> bool {
         return false;
     };
     let trust_action = service.eq_ignore_ascii_case("sts")
-        && (name
-            .get(..10)
-            .is_some_and(|p| p.eq_ignore_ascii_case("AssumeRole"))
-            || ["TagSession", "SetSourceIdentity", "SetContext"]
-                .iter()
-                .any(|a| name.eq_ignore_ascii_case(a)));
+        && crate::TRUST_ACTIONS
+            .iter()
+            .filter_map(|a| a.strip_prefix("sts:"))
+            .any(|a| name.eq_ignore_ascii_case(a));
     (trust_action && resource.service == "iam" && resource.resource.starts_with("role/"))
         || (resource.service == "kms" && resource.resource.starts_with("key/"))
 }

@@ -31,14 +31,6 @@ pub enum CallerKind {
     Other,
 }
 
-/// Web identity providers named by DNS name rather than by provider ARN.
-const WEB_IDENTITY_PROVIDERS: &[&str] = &[
-    "cognito-identity.amazonaws.com",
-    "accounts.google.com",
-    "www.amazon.com",
-    "graph.facebook.com",
-];
-
 /// The caller of a request, read once per authorization. Borrowed, no allocation.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Caller<'a> {
@@ -71,55 +63,14 @@ pub enum PrincipalMatch {
     NotPrincipal,
 }
 
-/// The parts of an ARN the principal logic needs.
-pub(crate) struct ArnParts<'a> {
-    pub(crate) partition: &'a str,
-    pub(crate) service: &'a str,
-    pub(crate) account: &'a str,
-    pub(crate) resource: &'a str,
-}
+pub(crate) use rolegate_types::{ArnParts, is_service_principal, is_unique_id, split_colon};
 
 pub(crate) fn split_arn(text: &str) -> Option<ArnParts<'_>> {
-    let rest = text.strip_prefix("arn:")?;
-    let (partition, rest) = split_colon(rest)?;
-    let (service, rest) = split_colon(rest)?;
-    let (_region, rest) = split_colon(rest)?;
-    let (account, resource) = split_colon(rest)?;
-    Some(ArnParts {
-        partition,
-        service,
-        account,
-        resource,
-    })
-}
-
-/// `text` split at its first colon. A byte scan: ARN parts are short, and this runs on every
-/// request (`str::split_once` goes through the general searcher).
-pub(crate) fn split_colon(text: &str) -> Option<(&str, &str)> {
-    let at = text.bytes().position(|b| b == b':')?;
-    Some((text.get(..at)?, text.get(at + 1..)?))
-}
-
-/// Whether `text` looks like an IAM unique id (`AIDA…`, `AROA…`, …): upper-case letters and
-/// digits, starting with `A`, at least 16 characters.
-pub(crate) fn is_unique_id(text: &str) -> bool {
-    text.len() >= 16
-        && text.starts_with('A')
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    ArnParts::split(text)
 }
 
 pub(crate) fn is_account_id(text: &str) -> bool {
-    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
-}
-
-pub(crate) fn is_service_principal(text: &str) -> bool {
-    !text.starts_with("arn:")
-        && (text.ends_with(".amazonaws.com") || text.ends_with(".amazonaws.com.cn"))
-        && !WEB_IDENTITY_PROVIDERS
-            .iter()
-            .any(|p| p.eq_ignore_ascii_case(text))
+    rolegate_types::AccountId::is_valid(text)
 }
 
 impl<'a> Caller<'a> {
@@ -138,10 +89,7 @@ impl<'a> Caller<'a> {
             caller.kind = CallerKind::Anonymous;
             return caller;
         }
-        if WEB_IDENTITY_PROVIDERS
-            .iter()
-            .any(|p| p.eq_ignore_ascii_case(principal))
-        {
+        if rolegate_types::is_web_identity_provider(principal) {
             caller.kind = CallerKind::FederatedProvider;
             return caller;
         }

@@ -14,11 +14,12 @@ use crate::principal::{is_account_id, is_service_principal, is_unique_id, split_
 use crate::wildcard::Pattern;
 use rolegate_types::Partition;
 
-/// The actions a trust policy may name (IAM User Guide, `AssumeRolePolicyDocument`).
-pub const TRUST_ACTIONS: &[&str] = &[
+/// The actions a trust policy may name (IAM User Guide, `AssumeRolePolicyDocument`): the ways
+/// in, then what may come with them. Only a role's trust policy grants these on the role.
+pub const TRUST_ACTIONS: [&str; 6] = [
     "sts:AssumeRole",
-    "sts:AssumeRoleWithSAML",
     "sts:AssumeRoleWithWebIdentity",
+    "sts:AssumeRoleWithSAML",
     "sts:TagSession",
     "sts:SetSourceIdentity",
     "sts:SetContext",

@@ -100,7 +100,7 @@ impl IdPrefix {
 const ACCOUNT_MAX: u64 = 999_999_999_999;
 
 pub(crate) fn parse_account(account_id: &str) -> Result<u64, TokenError> {
-    if account_id.len() != 12 || !account_id.bytes().all(|b| b.is_ascii_digit()) {
+    if !rolegate_types::AccountId::is_valid(account_id) {
         return Err(TokenError::InvalidAccountId(account_id.to_owned()));
     }
     account_id

@@ -6,7 +6,11 @@
 mod account;
 mod arn;
 mod partition;
+mod principal;
 
 pub use account::{AccountId, AccountIdError};
-pub use arn::{Arn, ArnError};
+pub use arn::{Arn, ArnError, ArnParts, split_colon};
 pub use partition::Partition;
+pub use principal::{
+    WEB_IDENTITY_PROVIDERS, is_service_principal, is_unique_id, is_web_identity_provider,
+};

@@ -25,13 +25,9 @@ const BOUNDING_KEYS: [&str; 10] = [
     "aws:sourceorgpaths",
 ];
 
-fn is_account_id(text: &str) -> bool {
-    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
-}
-
 /// The account a principal value names, if any.
 fn value_account(value: &str) -> Option<&str> {
-    if is_account_id(value) {
+    if rolegate_types::AccountId::is_valid(value) {
         Some(value)
     } else {
         arn_account(value)
@@ -39,7 +35,8 @@ fn value_account(value: &str) -> Option<&str> {
 }
 
 fn is_root_delegation(value: &str) -> bool {
-    is_account_id(value) || (value.starts_with("arn:") && value.ends_with(":root"))
+    rolegate_types::AccountId::is_valid(value)
+        || (value.starts_with("arn:") && value.ends_with(":root"))
 }
 
 /// Whether the statement requires MFA of the caller.
@@ -88,7 +85,7 @@ fn entropy_bits(text: &str) -> f64 {
 
 /// Why an ExternalId value is weak, if it is.
 pub fn external_id_weakness(value: &str) -> Option<String> {
-    if is_account_id(value) {
+    if rolegate_types::AccountId::is_valid(value) {
         return Some("equals an account id".to_owned());
     }
     if value.chars().count() < 12 {

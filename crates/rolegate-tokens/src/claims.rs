@@ -77,15 +77,101 @@ pub struct SessionClaims {
     pub source_principal_arn: String,
 }
 
+/// A role session's role and session, read from its claims.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionRole<'a> {
+    /// `arn:aws:iam::A:role/{path}{name}` (`aws:PrincipalArn`).
+    pub arn: &'a str,
+    pub name: &'a str,
+    /// Begins and ends with `/`.
+    pub path: &'a str,
+    /// `AROA…`.
+    pub id: &'a str,
+    pub session_name: &'a str,
+    /// `arn:aws:sts::A:assumed-role/{name}/{session}`.
+    pub session_arn: &'a str,
+}
+
+/// The IAM user behind a `GetSessionToken` session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionUser<'a> {
+    pub arn: &'a str,
+    pub name: &'a str,
+    pub path: &'a str,
+    /// `AIDA…`.
+    pub id: &'a str,
+}
+
+/// The path and name of an IAM ARN of `kind` (`arn:…:role/a/b/Name` → `/a/b/`, `Name`).
+fn path_and_name<'a>(arn: &'a str, kind: &str) -> Option<(&'a str, &'a str)> {
+    let (_, rest) = arn.split_once(kind)?;
+    let at = rest.rfind('/')?;
+    Some((rest.get(..=at)?, rest.get(at + 1..)?))
+}
+
 impl SessionClaims {
+    /// The role and session of a role session.
+    pub fn role(&self) -> Option<SessionRole<'_>> {
+        match &self.principal {
+            SessionPrincipal::AssumedRole {
+                role_arn,
+                role_id,
+                session_name,
+                assumed_role_arn,
+                ..
+            } => {
+                let (path, name) = path_and_name(role_arn, ":role")?;
+                Some(SessionRole {
+                    arn: role_arn,
+                    name,
+                    path,
+                    id: role_id,
+                    session_name,
+                    session_arn: assumed_role_arn,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// The user of a user's `GetSessionToken` session.
+    pub fn user(&self) -> Option<SessionUser<'_>> {
+        match &self.principal {
+            SessionPrincipal::User { user_arn, user_id } => {
+                let (path, name) = path_and_name(user_arn, ":user")?;
+                Some(SessionUser {
+                    arn: user_arn,
+                    name,
+                    path,
+                    id: user_id,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether this is a `GetSessionToken` session (a user's or the root's).
+    pub fn is_token_session(&self) -> bool {
+        matches!(
+            self.principal,
+            SessionPrincipal::User { .. } | SessionPrincipal::Root
+        )
+    }
+
+    /// When MFA was proven (unix seconds), if it was.
+    pub fn mfa_authenticated_at(&self) -> Option<i64> {
+        self.mfa.map(|m| m.authenticated_at)
+    }
+
     /// Whether the session is expired at `now` (unix seconds): expiry is exclusive, the
     /// credentials stop working at `expires_at`.
     pub fn is_expired_at(&self, now: i64) -> bool {
         now >= self.expires_at
     }
 
-    /// The ARN the session acts as (`aws:PrincipalArn` is the role ARN instead, for roles).
-    pub fn session_arn(&self) -> String {
+    /// The ARN the session acts as (`aws:PrincipalArn` is the role ARN instead, for roles);
+    /// a root session's is in `partition` (its claims carry no ARN).
+    pub fn session_arn(&self, partition: &str) -> String {
         match &self.principal {
             SessionPrincipal::AssumedRole {
                 assumed_role_arn, ..
@@ -94,7 +180,9 @@ impl SessionClaims {
                 federated_user_arn, ..
             } => federated_user_arn.clone(),
             SessionPrincipal::User { user_arn, .. } => user_arn.clone(),
-            SessionPrincipal::Root => format!("arn:aws:iam::{}:root", self.account_id),
+            SessionPrincipal::Root => {
+                ["arn:", partition, ":iam::", &self.account_id, ":root"].concat()
+            }
         }
     }
 
@@ -106,9 +194,7 @@ impl SessionClaims {
                 role_id,
                 session_name,
                 ..
-            } => {
-                format!("{role_id}:{session_name}")
-            }
+            } => [role_id.as_str(), ":", session_name].concat(),
             SessionPrincipal::FederatedUser { name, .. } => format!("{}:{name}", self.account_id),
             SessionPrincipal::User { user_id, .. } => user_id.clone(),
             SessionPrincipal::Root => self.account_id.clone(),

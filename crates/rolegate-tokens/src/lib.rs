@@ -15,7 +15,7 @@ pub mod secret_box;
 mod temporary;
 pub mod token;
 
-pub use claims::{MfaContext, SessionClaims, SessionPrincipal};
+pub use claims::{MfaContext, SessionClaims, SessionPrincipal, SessionRole, SessionUser};
 pub use error::TokenError;
 pub use ids::{
     IdPrefix, account_of_access_key, new_access_key_id, new_secret_access_key,

@@ -169,7 +169,7 @@ fn user_identity(caller: Option<&Caller>) -> UserIdentity<'_> {
                 creation_date: OffsetDateTime::from_unix_timestamp(session.issued_at)
                     .map(format_timestamp)
                     .unwrap_or_default(),
-                mfa_authenticated: if session.mfa_authenticated_at.is_some() {
+                mfa_authenticated: if session.mfa.is_some() {
                     "true"
                 } else {
                     "false"

@@ -9,7 +9,7 @@ use rolegate_protocol::AwsError;
 use rolegate_store::Account;
 use rolegate_types::Partition;
 
-use crate::credentials::{Session, SessionKind};
+use crate::credentials::SessionClaims;
 use crate::directory::UserEntry;
 use crate::state::AppState;
 
@@ -55,10 +55,8 @@ pub struct Caller {
     pub tags: Vec<(String, String)>,
     /// The IAM user behind a user key or user session.
     pub user_name: Option<String>,
-    /// That user's path.
-    pub user_path: Option<String>,
     /// The session, for temporary credentials.
-    pub session: Option<Session>,
+    pub session: Option<SessionClaims>,
     /// The service name, for service identities.
     pub service: Option<String>,
 }
@@ -80,7 +78,6 @@ impl Caller {
             session_policies: Vec::new(),
             tags: Vec::new(),
             user_name: None,
-            user_path: None,
             session: None,
             service: None,
         }
@@ -112,7 +109,6 @@ impl Caller {
                 .map(|t| (t.key.clone(), t.value.clone()))
                 .collect(),
             user_name: Some(entry.user.name.clone()),
-            user_path: Some(entry.user.path.clone()),
             session: None,
             service: None,
         }
@@ -133,7 +129,6 @@ impl Caller {
             session_policies: Vec::new(),
             tags: Vec::new(),
             user_name: None,
-            user_path: None,
             session: None,
             service: Some(name.to_owned()),
         }
@@ -160,11 +155,9 @@ fn session_policy(policy: Option<Policy>) -> Result<Policy, AwsError> {
 /// began grants nothing.
 pub async fn from_session(
     state: &AppState,
-    mut session: Session,
+    session: SessionClaims,
     partition: Partition,
 ) -> Result<Caller, AwsError> {
-    // The session's ARNs are in the partition the request is made in.
-    session.partition = partition;
     let account = state
         .directory
         .account(&session.account_id)
@@ -185,67 +178,55 @@ pub async fn from_session(
             .map_err(|e| crate::respond::internal(&e))?;
         session_policies.push(session_policy(policy)?);
     }
+    let arn = session.session_arn(partition.as_str());
     let mut caller = Caller {
         kind: CallerKind::RootSession,
         account,
         access_key_id: session.access_key_id.clone(),
-        arn: session.arn(),
         user_id: session.user_id(),
-        principal: session.arn(),
+        principal: arn.clone(),
         principal_id: None,
-        principal_arn: None,
+        principal_arn: Some(arn.clone()),
+        arn,
         identity_policies: Vec::new(),
         boundary: Vec::new(),
         session_policies,
         tags: session.tags.clone(),
         user_name: None,
-        user_path: None,
         session: None,
         service: None,
     };
-    match session.kind {
-        SessionKind::Root => {
-            caller.principal_arn = Some(caller.arn.clone());
+    if let Some(role) = session.role() {
+        caller.kind = CallerKind::RoleSession;
+        caller.principal_id = Some(caller.user_id.clone());
+        caller.principal_arn = Some(role.arn.to_owned());
+        let found = state
+            .directory
+            .role(&session.account_id, role.name)
+            .await
+            .map_err(|e| crate::respond::internal(&e))?;
+        if let Some(found) = found.filter(|r| r.role.role_id == role.id) {
+            caller.identity_policies = found.policies.clone();
+            caller.boundary = found.boundary.iter().cloned().collect();
         }
-        SessionKind::AssumedRole => {
-            caller.kind = CallerKind::RoleSession;
-            caller.principal_id = Some(caller.user_id.clone());
-            let role_name = session.role_name.as_deref().unwrap_or_default();
-            caller.principal_arn = Some(session.role_arn());
-            let role = state
-                .directory
-                .role(&session.account_id, role_name)
-                .await
-                .map_err(|e| crate::respond::internal(&e))?;
-            if let Some(role) = role.filter(|r| Some(&r.role.role_id) == session.role_id.as_ref()) {
-                caller.identity_policies = role.policies.clone();
-                caller.boundary = role.boundary.iter().cloned().collect();
-            }
-        }
-        SessionKind::User => {
-            caller.kind = CallerKind::UserSession;
-            caller.principal_id = session.user_id.clone();
-            caller.principal_arn = Some(caller.arn.clone());
-            caller.user_name = session.user_name.clone();
-            caller.user_path = session.path.clone();
-            let user = state
-                .directory
-                .user(
-                    &session.account_id,
-                    session.user_name.as_deref().unwrap_or_default(),
-                )
-                .await
-                .map_err(|e| crate::respond::internal(&e))?;
-            if let Some(user) = user.filter(|u| Some(&u.user.user_id) == session.user_id.as_ref()) {
-                caller.identity_policies = user.policies.clone();
-                caller.boundary = user.boundary.iter().cloned().collect();
-                caller.tags = user
-                    .user
-                    .tags
-                    .iter()
-                    .map(|t| (t.key.clone(), t.value.clone()))
-                    .collect();
-            }
+    } else if let Some(user) = session.user() {
+        caller.kind = CallerKind::UserSession;
+        caller.principal_id = Some(user.id.to_owned());
+        caller.user_name = Some(user.name.to_owned());
+        let found = state
+            .directory
+            .user(&session.account_id, user.name)
+            .await
+            .map_err(|e| crate::respond::internal(&e))?;
+        if let Some(found) = found.filter(|u| u.user.user_id == user.id) {
+            caller.identity_policies = found.policies.clone();
+            caller.boundary = found.boundary.iter().cloned().collect();
+            caller.tags = found
+                .user
+                .tags
+                .iter()
+                .map(|t| (t.key.clone(), t.value.clone()))
+                .collect();
         }
     }
     caller.session = Some(session);

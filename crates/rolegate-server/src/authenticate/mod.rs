@@ -16,7 +16,7 @@ use time::OffsetDateTime;
 
 pub use caller::{Caller, CallerKind};
 
-use crate::credentials::{SessionKind, TokenError};
+use crate::credentials::TokenError;
 use crate::directory::KeyIdentity;
 use crate::state::AppState;
 
@@ -64,12 +64,20 @@ pub async fn authenticate(
                     TokenError::Expired { .. } => AwsError::expired_token(),
                     _ => AwsError::invalid_client_token_id(),
                 })?;
-            rolegate_sigv4::verify(request, &auth, &session.secret_access_key, now, &options)
-                .map_err(|e| sigv4_error(&e))?;
+            rolegate_sigv4::verify(
+                request,
+                &auth,
+                session.secret_access_key.expose(),
+                now,
+                &options,
+            )
+            .map_err(|e| sigv4_error(&e))?;
             // GetSessionToken's credentials reach IAM only when the session proved MFA; AWS
             // refuses them as an invalid token.
-            let token_session = matches!(session.kind, SessionKind::User | SessionKind::Root);
-            if service == Service::Iam && token_session && session.mfa_authenticated_at.is_none() {
+            if service == Service::Iam
+                && session.is_token_session()
+                && session.mfa_authenticated_at().is_none()
+            {
                 return Err(AwsError::invalid_client_token_id());
             }
             caller::from_session(state, session, partition).await?

@@ -68,7 +68,7 @@ pub fn caller_context(caller: &Caller, facts: &RequestFacts) -> Context {
     if let Some(session) = &caller.session {
         let issued = OffsetDateTime::from_unix_timestamp(session.issued_at).unwrap_or(facts.now);
         context.insert("aws:TokenIssueTime", format_timestamp(issued));
-        match session.mfa_authenticated_at {
+        match session.mfa_authenticated_at() {
             Some(at) => {
                 context.insert("aws:MultiFactorAuthPresent", "true");
                 let age = (facts.now.unix_timestamp() - at).max(0);

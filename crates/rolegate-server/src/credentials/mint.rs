@@ -2,11 +2,10 @@
 //! secret, and the session sealed into the token. The key id, the secret and the token's nonce
 //! come from one draw of the CSPRNG (this is on every `AssumeRole`).
 
-use rolegate_tokens::{TemporaryCredentials, TokenError};
+use rolegate_tokens::{SecretAccessKey, SessionClaims, TemporaryCredentials, TokenError};
 use time::OffsetDateTime;
 
 use super::sealer::Sealer;
-use super::session::Session;
 
 /// Credentials as STS returns them.
 #[derive(Debug, Clone)]
@@ -18,18 +17,22 @@ pub struct Minted {
 }
 
 /// Fills in the key id and secret of `session` (whatever they were) and seals it.
-pub fn mint(sealer: &Sealer, mut session: Session) -> Result<(Minted, Session), TokenError> {
+pub fn mint(
+    sealer: &Sealer,
+    mut session: SessionClaims,
+) -> Result<(Minted, SessionClaims), TokenError> {
     let (access_key_id, secret_access_key, nonce) =
         TemporaryCredentials::generate(&session.account_id)?.into_parts();
+    let secret = secret_access_key.into_exposed();
     session.access_key_id = access_key_id;
-    session.secret_access_key = secret_access_key.into_exposed();
+    session.secret_access_key = SecretAccessKey::new(secret.clone());
     let session_token = sealer.seal_with_nonce(&session, nonce)?;
     let expiration =
         OffsetDateTime::from_unix_timestamp(session.expires_at).map_err(|_| TokenError::Crypto)?;
     Ok((
         Minted {
             access_key_id: session.access_key_id.clone(),
-            secret_access_key: session.secret_access_key.clone(),
+            secret_access_key: secret,
             session_token,
             expiration,
         },
@@ -41,7 +44,7 @@ pub fn mint(sealer: &Sealer, mut session: Session) -> Result<(Minted, Session), 
 mod tests {
     use super::*;
     use base64::Engine as _;
-    use rolegate_tokens::{KeyRing, account_of_access_key};
+    use rolegate_tokens::{KeyRing, MfaContext, SessionPrincipal, account_of_access_key};
 
     fn sealer() -> Sealer {
         let ring = KeyRing::generate(0).unwrap();
@@ -49,17 +52,45 @@ mod tests {
             .unwrap()
     }
 
+    /// A chained role session with every optional part set.
+    fn role_session() -> SessionClaims {
+        SessionClaims {
+            account_id: "111122223333".into(),
+            principal: SessionPrincipal::AssumedRole {
+                role_arn: "arn:aws:iam::111122223333:role/team/app/Deploy".into(),
+                role_id: "AROAEXAMPLE".into(),
+                session_name: "s1".into(),
+                assumed_role_arn: "arn:aws:sts::111122223333:assumed-role/Deploy/s1".into(),
+                identity_provider: None,
+            },
+            access_key_id: "ASIAEXAMPLE".into(),
+            secret_access_key: SecretAccessKey::new("s".into()),
+            issued_at: 1,
+            expires_at: 2,
+            session_policy: Some("{}".into()),
+            session_policy_arns: vec!["arn:aws:iam::111122223333:policy/p".into()],
+            tags: vec![("k".into(), "v".into())],
+            transitive_tag_keys: vec!["k".into()],
+            source_identity: Some("me".into()),
+            mfa: Some(MfaContext {
+                authenticated_at: 1,
+            }),
+            chain_depth: 1,
+            source_principal_arn: "arn:aws:iam::444455556666:user/vendor".into(),
+        }
+    }
+
     #[test]
     fn mints_fresh_credentials_and_seals_the_session() {
         let sealer = sealer();
-        let original = Session::example_role_session();
+        let original = role_session();
         let (minted, session) = mint(&sealer, original.clone()).unwrap();
         // Only the key id and the secret change.
         assert_eq!(
             session,
-            Session {
+            SessionClaims {
                 access_key_id: minted.access_key_id.clone(),
-                secret_access_key: minted.secret_access_key.clone(),
+                secret_access_key: SecretAccessKey::new(minted.secret_access_key.clone()),
                 ..original.clone()
             }
         );
@@ -75,8 +106,12 @@ mod tests {
             .open(&minted.session_token, &minted.access_key_id, 1)
             .unwrap();
         assert_eq!(opened, session);
-        // The token is the session's, and its claims are `to_claims`.
-        assert_eq!(opened.to_claims(), session.to_claims());
+        let role = opened.role().unwrap();
+        assert_eq!(
+            (role.name, role.path, role.id),
+            ("Deploy", "/team/app/", "AROAEXAMPLE")
+        );
+        assert_eq!(opened.user_id(), "AROAEXAMPLE:s1");
 
         let (again, _) = mint(&sealer, original).unwrap();
         assert_ne!(again.access_key_id, minted.access_key_id);
@@ -85,9 +120,9 @@ mod tests {
 
     #[test]
     fn refuses_a_bad_account() {
-        let session = Session {
+        let session = SessionClaims {
             account_id: "1234".into(),
-            ..Session::example_role_session()
+            ..role_session()
         };
         assert_eq!(
             mint(&sealer(), session).unwrap_err(),

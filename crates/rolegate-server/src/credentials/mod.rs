@@ -1,14 +1,14 @@
 //! Credentials: minting temporary credentials for STS (`ASIA…` key, secret, sealed session
 //! token), sealing long-term secrets at rest, identifiers, and the MFA code check — all through
-//! `rolegate-tokens`; this module adds the key-ring file and the server's view of a session.
+//! `rolegate-tokens`, whose `SessionClaims` is the one model of a session; this module adds the
+//! key-ring file.
 
 mod mint;
 mod sealer;
-mod session;
 
 pub use mint::{Minted, mint};
+pub use rolegate_tokens::{MfaContext, SecretAccessKey, SessionClaims, SessionPrincipal};
 pub use sealer::Sealer;
-pub use session::{Session, SessionKind};
 
 use rolegate_tokens::IdPrefix;
 pub use rolegate_tokens::TokenError;

@@ -7,9 +7,7 @@ use std::path::Path;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use rolegate_tokens::{KeyRing, TokenError, TokenNonce};
-
-use super::session::Session;
+use rolegate_tokens::{KeyRing, SessionClaims, SessionPrincipal, TokenError, TokenNonce};
 
 /// Why the key ring could not be loaded or used.
 #[derive(Debug, thiserror::Error)]
@@ -83,16 +81,25 @@ impl Sealer {
     /// [`rolegate_tokens::TemporaryCredentials`]).
     pub fn seal_with_nonce(
         &self,
-        session: &Session,
+        session: &SessionClaims,
         nonce: TokenNonce,
     ) -> Result<String, TokenError> {
-        self.ring.seal_with_nonce(&session.to_claims(), nonce)
+        self.ring.seal_with_nonce(session, nonce)
     }
 
-    /// Opens a token presented with `access_key_id` at `now` (Unix s).
-    pub fn open(&self, token: &str, access_key_id: &str, now: i64) -> Result<Session, TokenError> {
+    /// Opens a token presented with `access_key_id` at `now` (Unix s); a session of a kind this
+    /// server does not issue (a federated user's) is refused.
+    pub fn open(
+        &self,
+        token: &str,
+        access_key_id: &str,
+        now: i64,
+    ) -> Result<SessionClaims, TokenError> {
         let claims = self.ring.open(token, access_key_id, now)?;
-        Session::from_claims(claims).ok_or(TokenError::InvalidToken)
+        match claims.principal {
+            SessionPrincipal::FederatedUser { .. } => Err(TokenError::InvalidToken),
+            _ => Ok(claims),
+        }
     }
 
     /// Encrypts a long-term secret for storage, bound to what it belongs to.

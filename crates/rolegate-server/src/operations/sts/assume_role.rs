@@ -19,7 +19,9 @@ use rolegate_types::Arn;
 
 use super::{check_mfa, write_credentials};
 use crate::authorize;
-use crate::credentials::{Minted, Session, SessionKind, mint};
+use crate::credentials::{
+    MfaContext, Minted, SecretAccessKey, SessionClaims, SessionPrincipal, mint,
+};
 use crate::directory::RoleEntry;
 use crate::error::Error;
 use crate::operation::{Ctx, Input, Operation, Output};
@@ -196,10 +198,7 @@ async fn assume(ctx: &mut Ctx<'_>, request: AssumeRole) -> Result<AssumedRole, E
     if caller.is_root() {
         return Err(AwsError::access_denied(ROOT_CANNOT_ASSUME).into());
     }
-    let calling_session = caller
-        .session
-        .as_ref()
-        .filter(|s| s.kind == SessionKind::AssumedRole);
+    let calling_session = caller.session.as_ref().filter(|s| s.role().is_some());
     let inherited_transitive: Vec<String> = calling_session
         .map(|s| s.transitive_tag_keys.clone())
         .unwrap_or_default();
@@ -309,30 +308,44 @@ async fn assume(ctx: &mut Ctx<'_>, request: AssumeRole) -> Result<AssumedRole, E
 
     let now = ctx.facts.now.unix_timestamp();
     let (tags, transitive_tag_keys) = session_tags(&request, &role, calling_session);
-    let session = Session {
-        kind: SessionKind::AssumedRole,
-        partition: ctx.facts.partition,
+    let partition = ctx.facts.partition.as_str();
+    let assumed_role_arn = [
+        "arn:",
+        partition,
+        ":sts::",
+        &role.role.account_id,
+        ":assumed-role/",
+        &role.role.name,
+        "/",
+        &request.session_name,
+    ]
+    .concat();
+    let session = SessionClaims {
         account_id: role.role.account_id.clone(),
+        principal: SessionPrincipal::AssumedRole {
+            role_arn: role.role.arn(partition),
+            role_id: role.role.role_id.clone(),
+            session_name: request.session_name.clone(),
+            // The session's ARN carries no role path, as AWS's does not.
+            assumed_role_arn,
+            identity_provider: None,
+        },
         access_key_id: String::new(),
-        secret_access_key: String::new(),
+        secret_access_key: SecretAccessKey::new(String::new()),
         issued_at: now,
         expires_at: now + duration,
-        path: Some(role.role.path.clone()),
-        role_name: Some(role.role.name.clone()),
-        role_id: Some(role.role.role_id.clone()),
-        session_name: Some(request.session_name.clone()),
-        user_name: None,
-        user_id: None,
         session_policy: request.policy.clone(),
         session_policy_arns: request.policy_arns.clone(),
         source_principal_arn: caller.arn.clone(),
         tags,
         transitive_tag_keys,
         source_identity: source_identity.map(str::to_owned),
-        mfa_authenticated_at: if mfa_now {
-            Some(now)
+        mfa: if mfa_now {
+            Some(MfaContext {
+                authenticated_at: now,
+            })
         } else {
-            caller.session.as_ref().and_then(|s| s.mfa_authenticated_at)
+            caller.session.as_ref().and_then(|s| s.mfa)
         },
         chain_depth: calling_session.map_or(0, |s| s.chain_depth + 1),
     };
@@ -341,7 +354,7 @@ async fn assume(ctx: &mut Ctx<'_>, request: AssumeRole) -> Result<AssumedRole, E
         request.policy.is_some() || !request.policy_arns.is_empty() || !request.tags.is_empty();
     Ok(AssumedRole {
         assumed_role_id: session.user_id(),
-        arn: session.arn(),
+        arn: session.session_arn(partition),
         minted,
         packed_percent: report_packed.then_some(packed_percent),
         source_identity: session.source_identity,
@@ -393,7 +406,7 @@ fn add_assume_role_context(
     request: &AssumeRole,
     source_identity: Option<&str>,
     role: &RoleEntry,
-    calling: Option<&Session>,
+    calling: Option<&SessionClaims>,
     mfa_now: bool,
 ) {
     context.insert("sts:RoleSessionName", request.session_name.clone());
@@ -438,7 +451,7 @@ fn add_assume_role_context(
 fn session_tags(
     request: &AssumeRole,
     role: &RoleEntry,
-    calling: Option<&Session>,
+    calling: Option<&SessionClaims>,
 ) -> (Vec<(String, String)>, Vec<String>) {
     let mut tags: BTreeMap<String, (String, String)> = BTreeMap::new();
     for tag in &role.role.tags {
@@ -456,7 +469,7 @@ fn session_tags(
 }
 
 /// A session's transitive tags, each with the value it carries.
-fn transitive_tags(session: &Session) -> impl Iterator<Item = &(String, String)> {
+fn transitive_tags(session: &SessionClaims) -> impl Iterator<Item = &(String, String)> {
     session.transitive_tag_keys.iter().filter_map(|key| {
         session
             .tags

@@ -6,7 +6,9 @@ use rolegate_protocol::{AwsError, Service, Shape, ShapeWriter, model};
 
 use super::{check_mfa, write_credentials};
 use crate::authenticate::CallerKind;
-use crate::credentials::{Minted, Session, SessionKind, mint};
+use crate::credentials::{
+    MfaContext, Minted, SecretAccessKey, SessionClaims, SessionPrincipal, mint,
+};
 use crate::error::Error;
 use crate::operation::{Ctx, Input, Operation, Output};
 
@@ -44,9 +46,12 @@ impl Operation for GetSessionToken {
 
     async fn run(self, ctx: &mut Ctx<'_>) -> Result<SessionCredentials, Error> {
         let caller = ctx.caller;
-        let kind = match caller.kind {
-            CallerKind::Root => SessionKind::Root,
-            CallerKind::User => SessionKind::User,
+        let principal = match caller.kind {
+            CallerKind::Root => SessionPrincipal::Root,
+            CallerKind::User => SessionPrincipal::User {
+                user_arn: caller.arn.clone(),
+                user_id: caller.user_id.clone(),
+            },
             CallerKind::RoleSession | CallerKind::UserSession | CallerKind::RootSession => {
                 return Err(AwsError::access_denied(
                     "Cannot call GetSessionToken with session credentials",
@@ -61,33 +66,27 @@ impl Operation for GetSessionToken {
         };
         let mfa = check_mfa(ctx, self.serial.as_deref(), self.code.as_deref()).await?;
         let mut duration = self.duration.map_or(DEFAULT_DURATION, i64::from);
-        if kind == SessionKind::Root {
+        if principal == SessionPrincipal::Root {
             duration = duration.min(ROOT_MAX_DURATION);
         }
         let now = ctx.facts.now.unix_timestamp();
-        let user = caller.user_name.clone();
-        let session = Session {
-            kind,
-            partition: ctx.facts.partition,
+        let session = SessionClaims {
             account_id: caller.account.id.clone(),
+            principal,
             access_key_id: String::new(),
-            secret_access_key: String::new(),
+            secret_access_key: SecretAccessKey::new(String::new()),
             issued_at: now,
             expires_at: now + duration,
-            path: caller.user_path.clone(),
-            role_name: None,
-            role_id: None,
-            session_name: None,
-            user_name: user,
-            user_id: (kind == SessionKind::User).then(|| caller.user_id.clone()),
             session_policy: None,
             session_policy_arns: Vec::new(),
-            source_principal_arn: caller.arn.clone(),
             tags: Vec::new(),
             transitive_tag_keys: Vec::new(),
             source_identity: None,
-            mfa_authenticated_at: mfa.then_some(now),
+            mfa: mfa.then_some(MfaContext {
+                authenticated_at: now,
+            }),
             chain_depth: 0,
+            source_principal_arn: caller.arn.clone(),
         };
         let (minted, _) = mint(&ctx.state.sealer, session).map_err(Error::internal)?;
         Ok(SessionCredentials(minted))

@@ -3,6 +3,7 @@
 //! `rolegate-tokens`; this module adds the key-ring file and the server's view of a session.
 
 mod mint;
+pub mod password;
 mod sealer;
 mod session;
 

@@ -258,13 +258,16 @@ pub mod texts {
     }
 
     /// `Login Profile for User <name> cannot be found.` (GetLoginProfile, DeleteLoginProfile,
-    /// UpdateLoginProfile, ChangePassword of a user without a console password).
+    /// UpdateLoginProfile, ChangePassword of a user without a console password), as real
+    /// GetLoginProfile and ChangePassword responses quoted in public transcripts show it; the
+    /// EntityAlreadyExists text above is quoted the same way.
     pub fn no_such_login_profile(name: &str) -> String {
         format!("Login Profile for User {name} cannot be found.")
     }
 
-    /// AWS's text for a login profile "being created"; Rolegate answers it when another
-    /// password write kept winning the race against this one.
+    /// AWS's text for a login profile "being created" (quoted in the Terraform AWS provider's
+    /// retry of DeleteLoginProfile); Rolegate answers it when another password write kept
+    /// winning the race against this one.
     pub fn login_profile_busy(name: &str) -> String {
         format!(
             "Login Profile for User {name} cannot be modified while login profile is being created."

@@ -283,6 +283,21 @@ impl AwsError {
         AwsError::new("ConcurrentModification", 409, message)
     }
 
+    /// `PasswordPolicyViolation` 400: a console password the account password policy refuses.
+    pub fn password_policy_violation(message: impl Into<String>) -> Self {
+        AwsError::new("PasswordPolicyViolation", 400, message)
+    }
+
+    /// `InvalidUserType` 400: an action only IAM users may call (ChangePassword).
+    pub fn invalid_user_type(message: impl Into<String>) -> Self {
+        AwsError::new("InvalidUserType", 400, message)
+    }
+
+    /// `EntityTemporarilyUnmodifiable` 409.
+    pub fn entity_temporarily_unmodifiable(message: impl Into<String>) -> Self {
+        AwsError::new("EntityTemporarilyUnmodifiable", 409, message)
+    }
+
     /// `InvalidAuthenticationCode` 403 (IAM MFA device sync/enable).
     pub fn invalid_authentication_code(message: impl Into<String>) -> Self {
         AwsError::new("InvalidAuthenticationCode", 403, message)

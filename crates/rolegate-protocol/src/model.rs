@@ -120,6 +120,16 @@ pub mod iam {
         StringRule::length(1, 128).pattern(Pattern::SamlProviderName);
     /// `SAMLMetadataDocumentType`: 1000..10000000.
     pub const SAML_METADATA_DOCUMENT: StringRule = StringRule::length(1000, 10_000_000);
+    /// `passwordType`: 1..128, `[\u0009\u000A\u000D\u0020-\u00FF]+` (the policy documents'
+    /// character class). IAM's validation texts never quote the value, so a refused password
+    /// is not echoed.
+    pub const PASSWORD: StringRule = StringRule::length(1, 128).pattern(Pattern::PolicyDocument);
+    /// `minimumPasswordLengthType`: 6..128.
+    pub const MINIMUM_PASSWORD_LENGTH: IntRule = IntRule::range(6, 128);
+    /// `maxPasswordAgeType`: 1..1095 (days).
+    pub const MAX_PASSWORD_AGE: IntRule = IntRule::range(1, 1095);
+    /// `passwordReusePreventionType`: 1..24.
+    pub const PASSWORD_REUSE_PREVENTION: IntRule = IntRule::range(1, 24);
     /// `statusType` values.
     pub const STATUS_VALUES: &[&str] = &["Active", "Inactive", "Expired"];
 }

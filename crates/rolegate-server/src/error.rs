@@ -128,6 +128,13 @@ fn store_error(error: StoreError) -> AwsError {
             kind: EntityKind::MfaDevice,
             ..
         } => AwsError::entity_already_exists(texts::DEVICE_IN_USE),
+        // Another password was written while this one was being checked (and retrying did not
+        // get through).
+        StoreError::Conflict {
+            kind: EntityKind::LoginProfile,
+            name,
+            ..
+        } => AwsError::entity_temporarily_unmodifiable(texts::login_profile_busy(&name)),
         other @ (StoreError::Conflict { .. } | StoreError::Backend(_) | StoreError::Corrupt(_)) => {
             crate::respond::internal(&other)
         }
@@ -155,7 +162,12 @@ pub mod texts {
             EntityKind::InlinePolicy => format!("The policy with name {name} cannot be found."),
             EntityKind::PolicyVersion => format!("Policy version {name} cannot be found."),
             EntityKind::AccountAlias => format!("The account alias {name} cannot be found."),
-            EntityKind::Account | EntityKind::PasswordPolicy | EntityKind::CredentialReport => {
+            EntityKind::LoginProfile => no_such_login_profile(name),
+            // `name` is the account id.
+            EntityKind::PasswordPolicy => {
+                format!("The Password Policy with domain name {name} cannot be found.")
+            }
+            EntityKind::Account | EntityKind::CredentialReport => {
                 return None;
             }
         })
@@ -173,6 +185,8 @@ pub mod texts {
             }
             EntityKind::MfaDevice => DEVICE_EXISTS.to_owned(),
             EntityKind::AccountAlias => format!("The account alias {name} already exists."),
+            // Lower-case "user" here, as AWS writes it (unlike the NoSuchEntity text).
+            EntityKind::LoginProfile => format!("Login Profile for user {name} already exists."),
             _ => return None,
         })
     }
@@ -197,6 +211,7 @@ pub mod texts {
 
     pub fn delete_conflict(blocker: Blocker) -> &'static str {
         match blocker {
+            Blocker::LoginProfile => "Cannot delete entity, must delete login profile first.",
             Blocker::AccessKeys => "Cannot delete entity, must delete access keys first.",
             Blocker::InlinePolicies => "Cannot delete entity, must delete policies first.",
             Blocker::AttachedPolicies => "Cannot delete entity, must detach all policies first.",
@@ -241,6 +256,36 @@ pub mod texts {
     pub fn no_such_device(serial: &str) -> String {
         format!("MFA Device with serial number {serial} does not exist.")
     }
+
+    /// `Login Profile for User <name> cannot be found.` (GetLoginProfile, DeleteLoginProfile,
+    /// UpdateLoginProfile, ChangePassword of a user without a console password), as real
+    /// GetLoginProfile and ChangePassword responses quoted in public transcripts show it; the
+    /// EntityAlreadyExists text above is quoted the same way.
+    pub fn no_such_login_profile(name: &str) -> String {
+        format!("Login Profile for User {name} cannot be found.")
+    }
+
+    /// AWS's text for a login profile "being created" (quoted in the Terraform AWS provider's
+    /// retry of DeleteLoginProfile); Rolegate answers it when another password write kept
+    /// winning the race against this one.
+    pub fn login_profile_busy(name: &str) -> String {
+        format!(
+            "Login Profile for User {name} cannot be modified while login profile is being created."
+        )
+    }
+
+    /// Every `PasswordPolicyViolation`: AWS's API does not name the rule that failed (length,
+    /// a character class, reuse, an expired password under HardExpiry; only the generic text is
+    /// on record, so reuse and hard expiry use it too, unconfirmed).
+    pub const PASSWORD_POLICY_VIOLATION: &str =
+        "Password does not conform to the account password policy.";
+    /// ChangePassword by anyone but an IAM user (unconfirmed: the code is AWS's, the text is
+    /// not on record).
+    pub const NOT_AN_IAM_USER: &str = "Only IAM users can change their own password.";
+    /// ChangePassword with an `OldPassword` that is not the current one (unconfirmed: neither
+    /// the code nor the text is on record; AccessDenied, as for any credential that does not
+    /// check out).
+    pub const WRONG_OLD_PASSWORD: &str = "The old password is incorrect.";
 
     /// `ARN x is not valid.`
     pub fn invalid_arn(arn: &str) -> String {

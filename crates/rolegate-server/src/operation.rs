@@ -7,6 +7,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use rolegate_policy::Decision;
 use rolegate_protocol::{
     AwsError, IntRule, Pattern, QueryMap, Service, Shape, StringRule, Tag, Validator, XmlResponse,
     model,
@@ -88,6 +89,29 @@ impl Ctx<'_> {
     /// Requires an identity-based permission for `action` on `resource`, recording the decision.
     pub fn authorize(&mut self, action: &str, resource: &Resource) -> Result<(), Error> {
         let (record, result) = authorize::require(self.caller, &self.facts, action, resource);
+        self.decisions.push(record);
+        result.map_err(Error::from)
+    }
+
+    /// As [`Ctx::authorize`], for an action IAM itself grants the caller when `granted` (the
+    /// account password policy's `AllowUsersToChangePassword` lets users change their own
+    /// password and read the policy): the grant stands in for a missing allow, never against
+    /// an explicit deny.
+    pub fn authorize_granted(
+        &mut self,
+        action: &str,
+        resource: &Resource,
+        granted: bool,
+    ) -> Result<(), Error> {
+        let (mut record, result) = authorize::require(self.caller, &self.facts, action, resource);
+        let result = match result {
+            Err(_) if granted && record.decision == Decision::ImplicitlyDenied => {
+                record.decision = Decision::Allowed;
+                record.matched = vec!["account-password-policy".to_owned()];
+                Ok(())
+            }
+            other => other,
+        };
         self.decisions.push(record);
         result.map_err(Error::from)
     }

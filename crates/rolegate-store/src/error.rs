@@ -20,6 +20,7 @@ pub enum EntityKind {
     PolicyVersion,
     MfaDevice,
     AccountAlias,
+    LoginProfile,
     PasswordPolicy,
     CredentialReport,
 }
@@ -39,6 +40,7 @@ impl fmt::Display for EntityKind {
             Self::PolicyVersion => "policy version",
             Self::MfaDevice => "MFA device",
             Self::AccountAlias => "account alias",
+            Self::LoginProfile => "login profile",
             Self::PasswordPolicy => "password policy",
             Self::CredentialReport => "credential report",
         };

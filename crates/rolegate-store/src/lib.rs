@@ -15,14 +15,15 @@ pub mod testkit;
 pub use error::{EntityKind, StoreError};
 pub use model::{
     AccessKey, Account, EntityRef, Group, Identity, IdentityKind, InstanceProfile, KeyOwner,
-    KeyStatus, ManagedPolicy, MfaDevice, PolicyEntities, PolicyScope, PolicyUsage, PolicyUse,
+    KeyStatus, LoginProfile, LoginProfileUpdate, ManagedPolicy, MfaDevice, NewPassword,
+    PasswordGuard, PasswordPolicy, PolicyEntities, PolicyScope, PolicyUsage, PolicyUse,
     PolicyVersion, Rename, Role, RoleUpdate, Tag, Taggable, TaggableKind, User, iam_arn,
 };
-pub use rules::{Blocker, Quota, inline_policy_limit};
+pub use rules::{Blocker, PASSWORD_HISTORY, Quota, inline_policy_limit};
 pub use sqlite::SqliteStore;
 pub use store::{
     AccessKeys, AccountCounts, Accounts, Generation, Groups, IdentityPolicies, InstanceProfiles,
-    ManagedPolicies, MfaDevices, PolicySize, Roles, Store, Tags, Users,
+    LoginProfiles, ManagedPolicies, MfaDevices, PolicySize, Roles, Store, Tags, Users,
 };
 
 /// `use rolegate_store::prelude::*` brings `Store` and every family trait into scope, so their
@@ -30,6 +31,6 @@ pub use store::{
 pub mod prelude {
     pub use crate::store::{
         AccessKeys, Accounts, Generation, Groups, IdentityPolicies, InstanceProfiles,
-        ManagedPolicies, MfaDevices, Roles, Store, Tags, Users,
+        LoginProfiles, ManagedPolicies, MfaDevices, Roles, Store, Tags, Users,
     };
 }

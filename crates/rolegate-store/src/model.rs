@@ -356,6 +356,94 @@ pub struct MfaDevice {
     pub created_at: OffsetDateTime,
 }
 
+/// A user's console password (IAM's login profile). The password is here only as a hash, an
+/// Argon2id PHC string the server made; the store never sees it in clear.
+#[derive(Clone, PartialEq, Eq)]
+pub struct LoginProfile {
+    pub account_id: String,
+    pub user_name: String,
+    pub password_hash: String,
+    pub password_reset_required: bool,
+    pub created_at: OffsetDateTime,
+    /// When the password was last set: `MaxPasswordAge` counts from here.
+    pub password_changed_at: OffsetDateTime,
+}
+
+/// Leaves the hash out, so that a profile in a log line gives nothing to crack offline.
+impl std::fmt::Debug for LoginProfile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginProfile")
+            .field("account_id", &self.account_id)
+            .field("user_name", &self.user_name)
+            .field("password_reset_required", &self.password_reset_required)
+            .field("created_at", &self.created_at)
+            .field("password_changed_at", &self.password_changed_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a password write is conditional on. The server checks a new password against the
+/// user's old ones (and ChangePassword the current one) before it writes, outside the store's
+/// transaction, because hashing is slow; the guard makes the write fail if another password was
+/// set in between, so those checks still hold when it commits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PasswordGuard {
+    /// Written whatever the user's passwords are now.
+    Unconditional,
+    /// Written only while the user's newest password (the head of its history) is still this
+    /// hash; `None`: only while the user has had no password at all.
+    Latest(Option<String>),
+}
+
+/// A new password for a login profile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewPassword {
+    pub hash: String,
+    pub at: OffsetDateTime,
+    pub guard: PasswordGuard,
+}
+
+/// UpdateLoginProfile and ChangePassword: what changes (`None`: left as it is).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoginProfileUpdate {
+    pub password: Option<NewPassword>,
+    pub password_reset_required: Option<bool>,
+}
+
+/// The account password policy, whole (UpdateAccountPasswordPolicy replaces it whole). The
+/// default is what an UpdateAccountPasswordPolicy without members sets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PasswordPolicy {
+    pub minimum_password_length: u32,
+    pub require_symbols: bool,
+    pub require_numbers: bool,
+    pub require_uppercase_characters: bool,
+    pub require_lowercase_characters: bool,
+    pub allow_users_to_change_password: bool,
+    /// Days a password is valid; `None`: passwords never expire.
+    pub max_password_age: Option<u32>,
+    /// How many previous passwords may not be reused; `None`: no check.
+    pub password_reuse_prevention: Option<u32>,
+    /// An expired password can only be reset by an administrator.
+    pub hard_expiry: bool,
+}
+
+impl Default for PasswordPolicy {
+    fn default() -> Self {
+        Self {
+            minimum_password_length: 6,
+            require_symbols: false,
+            require_numbers: false,
+            require_uppercase_characters: false,
+            require_lowercase_characters: false,
+            allow_users_to_change_password: false,
+            max_password_age: None,
+            password_reuse_prevention: None,
+            hard_expiry: false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -77,9 +77,15 @@ pub fn inline_policy_limit(kind: crate::IdentityKind) -> usize {
     }
 }
 
+/// How many of a user's previous password hashes are kept: the most `PasswordReusePrevention`
+/// can ask for.
+pub const PASSWORD_HISTORY: usize = 24;
+
 /// What keeps an entity from being deleted (`DeleteConflict`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Blocker {
+    /// The user still has a console password (login profile).
+    LoginProfile,
     /// The user still has access keys.
     AccessKeys,
     /// The identity still has inline policies.

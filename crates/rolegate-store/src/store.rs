@@ -10,9 +10,10 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use crate::{
-    AccessKey, Account, Group, Identity, InstanceProfile, KeyOwner, KeyStatus, ManagedPolicy,
-    MfaDevice, PolicyEntities, PolicyScope, PolicyUsage, PolicyUse, PolicyVersion, Rename, Role,
-    RoleUpdate, StoreError, Tag, Taggable, User,
+    AccessKey, Account, Group, Identity, InstanceProfile, KeyOwner, KeyStatus, LoginProfile,
+    LoginProfileUpdate, ManagedPolicy, MfaDevice, PasswordGuard, PasswordPolicy, PolicyEntities,
+    PolicyScope, PolicyUsage, PolicyUse, PolicyVersion, Rename, Role, RoleUpdate, StoreError, Tag,
+    Taggable, User,
 };
 
 /// Rolegate's persistent IAM state: every family below. Implementations make each method atomic
@@ -29,6 +30,7 @@ pub trait Store:
     + ManagedPolicies
     + Tags
     + MfaDevices
+    + LoginProfiles
     + Send
     + Sync
     + std::fmt::Debug
@@ -47,6 +49,7 @@ impl<T> Store for T where
         + ManagedPolicies
         + Tags
         + MfaDevices
+        + LoginProfiles
         + Send
         + Sync
         + std::fmt::Debug
@@ -148,7 +151,8 @@ pub trait Users: Send + Sync {
         name: &str,
         boundary: Option<&str>,
     ) -> Result<(), StoreError>;
-    /// Deletes the user and its tags, unless it still has keys, policies, devices or groups.
+    /// Deletes the user, its tags and its password history, unless it still has a login
+    /// profile, keys, policies, devices or groups.
     async fn delete_user(&self, account_id: &str, name: &str) -> Result<(), StoreError>;
 }
 
@@ -405,4 +409,56 @@ pub trait MfaDevices: Send + Sync {
     ) -> Result<(), StoreError>;
     /// Records a TOTP step as used if it is newer than the last one; `false` means a replay.
     async fn use_mfa_step(&self, serial_number: &str, step: u64) -> Result<bool, StoreError>;
+}
+
+/// Console passwords and the account password policy. Passwords are hashes (see
+/// [`LoginProfile`]); every password a user is given joins its history (the newest
+/// [`crate::PASSWORD_HISTORY`] are kept), which `PasswordReusePrevention` is checked against and
+/// which goes only with the user.
+#[async_trait]
+pub trait LoginProfiles: Send + Sync {
+    /// Gives the user a console password: the user must exist (`NotFound`) and have none yet
+    /// (`AlreadyExists`); `guard` must still hold (`Conflict`).
+    async fn create_login_profile(
+        &self,
+        profile: &LoginProfile,
+        guard: &PasswordGuard,
+    ) -> Result<(), StoreError>;
+    async fn get_login_profile(
+        &self,
+        account_id: &str,
+        user_name: &str,
+    ) -> Result<LoginProfile, StoreError>;
+    /// Sets a new password (if its guard still holds, else `Conflict`) and/or the reset flag.
+    /// `NotFound` for a missing user, then for a user without a login profile.
+    async fn update_login_profile(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        update: &LoginProfileUpdate,
+    ) -> Result<(), StoreError>;
+    /// Takes the console password away (the history stays).
+    async fn delete_login_profile(
+        &self,
+        account_id: &str,
+        user_name: &str,
+    ) -> Result<(), StoreError>;
+    /// The hashes of the user's most recent passwords, newest (the current one) first, at most
+    /// `limit`.
+    async fn password_history(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        limit: usize,
+    ) -> Result<Vec<String>, StoreError>;
+    /// The account's policy (`NotFound` when none is set).
+    async fn get_password_policy(&self, account_id: &str) -> Result<PasswordPolicy, StoreError>;
+    /// Sets the account's policy, replacing the whole of any previous one.
+    async fn set_password_policy(
+        &self,
+        account_id: &str,
+        policy: &PasswordPolicy,
+    ) -> Result<(), StoreError>;
+    /// Removes the account's policy (`NotFound` when none is set).
+    async fn delete_password_policy(&self, account_id: &str) -> Result<(), StoreError>;
 }

@@ -19,7 +19,8 @@ use time::OffsetDateTime;
 use crate::prelude::*;
 use crate::{
     AccessKey, Account, Blocker, EntityKind, Group, Identity, InstanceProfile, KeyOwner, KeyStatus,
-    ManagedPolicy, MfaDevice, PolicyScope, PolicyUsage, Quota, Rename, Role, RoleUpdate,
+    LoginProfile, LoginProfileUpdate, ManagedPolicy, MfaDevice, NewPassword, PASSWORD_HISTORY,
+    PasswordGuard, PasswordPolicy, PolicyScope, PolicyUsage, Quota, Rename, Role, RoleUpdate,
     StoreError, Tag, Taggable, TaggableKind, User,
 };
 
@@ -126,6 +127,36 @@ fn device(serial: &str) -> MfaDevice {
         enabled_at: None,
         last_used_step: None,
         created_at: now(),
+    }
+}
+
+fn login_profile(user_name: &str, hash: &str) -> LoginProfile {
+    LoginProfile {
+        account_id: ACCOUNT.to_owned(),
+        user_name: user_name.to_owned(),
+        password_hash: hash.to_owned(),
+        password_reset_required: true,
+        created_at: now(),
+        password_changed_at: now(),
+    }
+}
+
+/// A password change guarded by the hash it was checked against.
+fn new_password(hash: &str, checked: Option<&str>) -> LoginProfileUpdate {
+    LoginProfileUpdate {
+        password: Some(NewPassword {
+            hash: hash.to_owned(),
+            at: now() + time::Duration::days(1),
+            guard: PasswordGuard::Latest(checked.map(str::to_owned)),
+        }),
+        password_reset_required: None,
+    }
+}
+
+fn assert_conflict<T: std::fmt::Debug>(result: Result<T, StoreError>, kind: EntityKind) {
+    match result {
+        Err(StoreError::Conflict { kind: got, .. }) => assert_eq!(got, kind),
+        other => panic!("expected Conflict({kind}), got {other:?}"),
     }
 }
 
@@ -1185,6 +1216,279 @@ pub async fn mfa_devices(store: &dyn Store) {
     assert_not_found(store.get_mfa_device(&serial).await, EntityKind::MfaDevice);
 }
 
+/// Login profiles: one per user, guarded password writes, the history that reuse prevention
+/// reads, the delete rule they put on their user, renames; and the account password policy.
+pub async fn login_profiles(store: &dyn Store) {
+    seed_account(store).await;
+    seed_other_account(store).await;
+    let unguarded = PasswordGuard::Unconditional;
+    assert_not_found(
+        store
+            .create_login_profile(&login_profile("alice", "h1"), &unguarded)
+            .await,
+        EntityKind::User,
+    );
+    store.create_user(&user("Alice", "AIDA1")).await.unwrap();
+    assert_not_found(
+        store.get_login_profile(ACCOUNT, "alice").await,
+        EntityKind::LoginProfile,
+    );
+    assert_not_found(
+        store.delete_login_profile(ACCOUNT, "alice").await,
+        EntityKind::LoginProfile,
+    );
+    assert_not_found(
+        store
+            .update_login_profile(ACCOUNT, "alice", &new_password("h0", None))
+            .await,
+        EntityKind::LoginProfile,
+    );
+    assert_not_found(
+        store
+            .update_login_profile(ACCOUNT, "nobody", &new_password("h0", None))
+            .await,
+        EntityKind::User,
+    );
+    // A guard that names a password the user never had fails before anything is written.
+    assert_conflict(
+        store
+            .create_login_profile(
+                &login_profile("alice", "h1"),
+                &PasswordGuard::Latest(Some("h0".into())),
+            )
+            .await,
+        EntityKind::LoginProfile,
+    );
+    store
+        .create_login_profile(&login_profile("alice", "h1"), &PasswordGuard::Latest(None))
+        .await
+        .unwrap();
+    assert_exists(
+        store
+            .create_login_profile(&login_profile("ALICE", "h9"), &unguarded)
+            .await,
+        EntityKind::LoginProfile,
+    );
+    let got = store.get_login_profile(ACCOUNT, "ALICE").await.unwrap();
+    assert_eq!(got.user_name, "Alice", "the stored name");
+    assert_eq!(got.password_hash, "h1");
+    assert!(got.password_reset_required);
+    assert!(
+        !format!("{got:?}").contains("h1"),
+        "Debug leaves the hash out"
+    );
+
+    // A change checked against the current password goes through once; a second one checked
+    // against the same (now old) password does not.
+    store
+        .update_login_profile(ACCOUNT, "alice", &new_password("h2", Some("h1")))
+        .await
+        .unwrap();
+    assert_conflict(
+        store
+            .update_login_profile(ACCOUNT, "alice", &new_password("h3", Some("h1")))
+            .await,
+        EntityKind::LoginProfile,
+    );
+    let got = store.get_login_profile(ACCOUNT, "alice").await.unwrap();
+    assert_eq!(got.password_hash, "h2");
+    assert_eq!(got.password_changed_at, now() + time::Duration::days(1));
+    assert_eq!(
+        got.created_at,
+        now(),
+        "a new password keeps the creation date"
+    );
+    assert!(got.password_reset_required, "the flag is left as it was");
+    store
+        .update_login_profile(
+            ACCOUNT,
+            "alice",
+            &LoginProfileUpdate {
+                password: None,
+                password_reset_required: Some(false),
+            },
+        )
+        .await
+        .unwrap();
+    let got = store.get_login_profile(ACCOUNT, "alice").await.unwrap();
+    assert_eq!(
+        (got.password_hash.as_str(), got.password_reset_required),
+        ("h2", false)
+    );
+    assert_eq!(
+        store.password_history(ACCOUNT, "alice", 24).await.unwrap(),
+        vec!["h2", "h1"],
+        "newest first"
+    );
+    assert_eq!(
+        store.password_history(ACCOUNT, "alice", 1).await.unwrap(),
+        vec!["h2"]
+    );
+
+    // The history keeps the newest PASSWORD_HISTORY hashes.
+    let mut previous = "h2".to_owned();
+    for n in 3..=30 {
+        let hash = format!("h{n}");
+        store
+            .update_login_profile(ACCOUNT, "alice", &new_password(&hash, Some(&previous)))
+            .await
+            .unwrap();
+        previous = hash;
+    }
+    let history = store.password_history(ACCOUNT, "alice", 100).await.unwrap();
+    assert_eq!(history.len(), PASSWORD_HISTORY);
+    assert_eq!(history.first().map(String::as_str), Some("h30"));
+    assert_eq!(history.last().map(String::as_str), Some("h7"));
+
+    // The login profile blocks DeleteUser, first of every blocker; a rename carries the profile
+    // and the history.
+    store
+        .create_access_key(&access_key("AKIAALICE", KeyOwner::User("Alice".into())))
+        .await
+        .unwrap();
+    assert_blocked(
+        store.delete_user(ACCOUNT, "alice").await,
+        Blocker::LoginProfile,
+    );
+    store
+        .update_user(
+            ACCOUNT,
+            "alice",
+            &Rename {
+                new_name: Some("Alicia".to_owned()),
+                new_path: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_not_found(
+        store.get_login_profile(ACCOUNT, "alice").await,
+        EntityKind::LoginProfile,
+    );
+    assert_eq!(
+        store
+            .get_login_profile(ACCOUNT, "alicia")
+            .await
+            .unwrap()
+            .user_name,
+        "Alicia"
+    );
+    assert_eq!(
+        store.password_history(ACCOUNT, "alicia", 1).await.unwrap(),
+        vec!["h30"]
+    );
+    assert!(
+        store
+            .password_history(ACCOUNT, "alice", 24)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Deleting the profile keeps the history (a recreated profile is checked against it);
+    // deleting the user takes the history with it.
+    store.delete_login_profile(ACCOUNT, "alicia").await.unwrap();
+    assert_not_found(
+        store.delete_login_profile(ACCOUNT, "alicia").await,
+        EntityKind::LoginProfile,
+    );
+    assert_eq!(
+        store.password_history(ACCOUNT, "alicia", 1).await.unwrap(),
+        vec!["h30"]
+    );
+    assert_conflict(
+        store
+            .create_login_profile(
+                &login_profile("alicia", "h31"),
+                &PasswordGuard::Latest(None),
+            )
+            .await,
+        EntityKind::LoginProfile,
+    );
+    assert_blocked(
+        store.delete_user(ACCOUNT, "alicia").await,
+        Blocker::AccessKeys,
+    );
+    store
+        .delete_access_key(ACCOUNT, &KeyOwner::User("Alicia".into()), "AKIAALICE")
+        .await
+        .unwrap();
+    store.delete_user(ACCOUNT, "alicia").await.unwrap();
+    store.create_user(&user("Alicia", "AIDA2")).await.unwrap();
+    assert!(
+        store
+            .password_history(ACCOUNT, "alicia", 24)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a recreated user starts with no history"
+    );
+
+    // Another account's user of the same name is another user.
+    let mut theirs = user("Alicia", "AIDATHEIRS");
+    theirs.account_id = OTHER_ACCOUNT.to_owned();
+    store.create_user(&theirs).await.unwrap();
+    store
+        .create_login_profile(&login_profile("Alicia", "mine"), &unguarded)
+        .await
+        .unwrap();
+    assert_not_found(
+        store.get_login_profile(OTHER_ACCOUNT, "alicia").await,
+        EntityKind::LoginProfile,
+    );
+    assert_not_found(
+        store.delete_login_profile(OTHER_ACCOUNT, "alicia").await,
+        EntityKind::LoginProfile,
+    );
+    assert!(store.get_login_profile(ACCOUNT, "alicia").await.is_ok());
+
+    // The password policy: none, set whole, replaced whole, deleted.
+    assert_not_found(
+        store.get_password_policy(ACCOUNT).await,
+        EntityKind::PasswordPolicy,
+    );
+    assert_not_found(
+        store.delete_password_policy(ACCOUNT).await,
+        EntityKind::PasswordPolicy,
+    );
+    let strict = PasswordPolicy {
+        minimum_password_length: 14,
+        require_symbols: true,
+        require_numbers: true,
+        require_uppercase_characters: true,
+        require_lowercase_characters: true,
+        allow_users_to_change_password: true,
+        max_password_age: Some(90),
+        password_reuse_prevention: Some(24),
+        hard_expiry: true,
+    };
+    store.set_password_policy(ACCOUNT, &strict).await.unwrap();
+    assert_eq!(store.get_password_policy(ACCOUNT).await.unwrap(), strict);
+    assert_not_found(
+        store.get_password_policy(OTHER_ACCOUNT).await,
+        EntityKind::PasswordPolicy,
+    );
+    store
+        .set_password_policy(ACCOUNT, &PasswordPolicy::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get_password_policy(ACCOUNT).await.unwrap(),
+        PasswordPolicy::default()
+    );
+    assert_not_found(
+        store
+            .set_password_policy("999999999999", &PasswordPolicy::default())
+            .await,
+        EntityKind::Account,
+    );
+    store.delete_password_policy(ACCOUNT).await.unwrap();
+    assert_not_found(
+        store.get_password_policy(ACCOUNT).await,
+        EntityKind::PasswordPolicy,
+    );
+}
+
 /// Nothing reaches across accounts: a policy attaches only within its account, and a device is
 /// enabled or deactivated only for the user of its own account, even when another account has
 /// a user of the same name.
@@ -1438,4 +1742,102 @@ pub async fn races(store: &dyn Store) {
     })
     .await;
     assert_eq!(count_ok(&results), 1);
+
+    // Twenty CreateLoginProfile for one user: one profile, the others find it there.
+    store.create_user(&user("console", "AIDAC")).await.unwrap();
+    let results = race(|i| async move {
+        store
+            .create_login_profile(
+                &login_profile("console", &format!("race{i:02}")),
+                &PasswordGuard::Unconditional,
+            )
+            .await
+    })
+    .await;
+    assert_eq!(count_ok(&results), 1);
+    for result in results.iter().filter(|r| r.is_err()) {
+        assert!(
+            matches!(
+                result,
+                Err(StoreError::AlreadyExists {
+                    kind: EntityKind::LoginProfile,
+                    ..
+                })
+            ),
+            "{result:?}"
+        );
+    }
+    let winner = store
+        .get_login_profile(ACCOUNT, "console")
+        .await
+        .unwrap()
+        .password_hash;
+    assert_eq!(
+        store
+            .password_history(ACCOUNT, "console", 24)
+            .await
+            .unwrap(),
+        vec![winner.clone()],
+        "only the winner's password is remembered"
+    );
+
+    // Twenty password changes checked against the same current password: one is written, the
+    // others find their check stale.
+    let (checked, winner) = (Some(winner.as_str()), &winner);
+    let results = race(|i| async move {
+        store
+            .update_login_profile(
+                ACCOUNT,
+                "console",
+                &new_password(&format!("next{i:02}"), checked),
+            )
+            .await
+    })
+    .await;
+    assert_eq!(count_ok(&results), 1);
+    for result in results.iter().filter(|r| r.is_err()) {
+        assert!(
+            matches!(
+                result,
+                Err(StoreError::Conflict {
+                    kind: EntityKind::LoginProfile,
+                    ..
+                })
+            ),
+            "{result:?}"
+        );
+    }
+    let history = store
+        .password_history(ACCOUNT, "console", 24)
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history.get(1), Some(winner));
+
+    // CreateLoginProfile racing DeleteUser: never a profile without its user.
+    for round in 0..5 {
+        let name = format!("console{round}");
+        store
+            .create_user(&user(&name, &format!("AIDACON{round}")))
+            .await
+            .unwrap();
+        let profile = login_profile(&name, "h");
+        let (created, deleted) = futures_util::join!(
+            store.create_login_profile(&profile, &PasswordGuard::Unconditional),
+            store.delete_user(ACCOUNT, &name)
+        );
+        match (created, deleted) {
+            (Err(StoreError::NotFound { kind, .. }), Ok(())) => assert_eq!(kind, EntityKind::User),
+            (Ok(()), Err(StoreError::DeleteConflict { blocker })) => {
+                assert_eq!(blocker, Blocker::LoginProfile);
+            }
+            other => panic!("create and delete both took effect or both failed: {other:?}"),
+        }
+        let profile_exists = store.get_login_profile(ACCOUNT, &name).await.is_ok();
+        let user_exists = store.get_user(ACCOUNT, &name).await.is_ok();
+        assert!(
+            user_exists || !profile_exists,
+            "a profile outlived its user"
+        );
+    }
 }

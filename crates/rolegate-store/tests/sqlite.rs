@@ -36,6 +36,7 @@ conformance!(
     identity_policies,
     managed_policies,
     mfa_devices,
+    login_profiles,
     cross_account_writes,
     races
 );

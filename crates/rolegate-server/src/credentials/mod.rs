@@ -4,6 +4,7 @@
 //! key-ring file.
 
 mod mint;
+pub mod password;
 mod sealer;
 
 pub use mint::{Minted, mint};

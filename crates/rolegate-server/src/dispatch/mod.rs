@@ -15,6 +15,11 @@ use crate::operations::iam::account::{
     create_account_alias::CreateAccountAlias, delete_account_alias::DeleteAccountAlias,
     get_account_summary::GetAccountSummary, list_account_aliases::ListAccountAliases,
 };
+use crate::operations::iam::account_password_policy::{
+    delete_account_password_policy::DeleteAccountPasswordPolicy,
+    get_account_password_policy::GetAccountPasswordPolicy,
+    update_account_password_policy::UpdateAccountPasswordPolicy,
+};
 use crate::operations::iam::authorization_details::GetAccountAuthorizationDetails;
 use crate::operations::iam::groups::{
     add_user_to_group::AddUserToGroup, create_group::CreateGroup, delete_group::DeleteGroup,
@@ -33,6 +38,11 @@ use crate::operations::iam::instance_profiles::{
     get_instance_profile::GetInstanceProfile, list_instance_profiles::ListInstanceProfiles,
     list_instance_profiles_for_role::ListInstanceProfilesForRole,
     remove_role_from_instance_profile::RemoveRoleFromInstanceProfile,
+};
+use crate::operations::iam::login_profiles::{
+    change_password::ChangePassword, create_login_profile::CreateLoginProfile,
+    delete_login_profile::DeleteLoginProfile, get_login_profile::GetLoginProfile,
+    update_login_profile::UpdateLoginProfile,
 };
 use crate::operations::iam::managed_policies::{
     create_policy::CreatePolicy, create_policy_version::CreatePolicyVersion,
@@ -85,6 +95,12 @@ const ROUTES: &[Route] = &[
     route::<DeleteUser>(),
     route::<PutUserPermissionsBoundary>(),
     route::<DeleteUserPermissionsBoundary>(),
+    // console passwords
+    route::<CreateLoginProfile>(),
+    route::<GetLoginProfile>(),
+    route::<UpdateLoginProfile>(),
+    route::<DeleteLoginProfile>(),
+    route::<ChangePassword>(),
     // access keys
     route::<CreateAccessKey>(),
     route::<ListAccessKeys>(),
@@ -181,6 +197,9 @@ const ROUTES: &[Route] = &[
     route::<DeleteAccountAlias>(),
     route::<ListAccountAliases>(),
     route::<GetAccountAuthorizationDetails>(),
+    route::<GetAccountPasswordPolicy>(),
+    route::<UpdateAccountPasswordPolicy>(),
+    route::<DeleteAccountPasswordPolicy>(),
 ];
 
 /// The operation `name` of `service`, if there is one.

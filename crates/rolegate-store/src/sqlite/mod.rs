@@ -11,6 +11,7 @@
 mod accounts;
 mod groups;
 mod keys;
+mod login_profiles;
 mod mfa;
 mod policies;
 mod profiles;

@@ -23,7 +23,11 @@ pub(super) fn user_from_row(row: &SqliteRow, tags: Vec<Tag>) -> Result<User, Sto
 }
 
 /// What keeps a user from being deleted, in the order it is reported.
-const USER_BLOCKERS: [(Blocker, &str); 5] = [
+const USER_BLOCKERS: [(Blocker, &str); 6] = [
+    (
+        Blocker::LoginProfile,
+        "SELECT EXISTS(SELECT 1 FROM login_profiles WHERE account_id = ?1 AND user_name = ?2)",
+    ),
     (
         Blocker::AccessKeys,
         "SELECT EXISTS(SELECT 1 FROM access_keys WHERE account_id = ?1 AND owner_kind = 'user' \
@@ -144,7 +148,8 @@ impl Users for SqliteStore {
                 .await?;
         }
         if let Some(new_name) = &update.new_name {
-            // Group memberships and MFA devices follow by their foreign keys' ON UPDATE CASCADE.
+            // Group memberships, MFA devices, the login profile and the password history follow
+            // by their foreign keys' ON UPDATE CASCADE.
             let renamed =
                 sqlx::query("UPDATE users SET name = ? WHERE account_id = ? AND name = ?")
                     .bind(new_name)

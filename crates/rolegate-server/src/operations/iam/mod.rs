@@ -5,10 +5,12 @@
 
 pub mod access_keys;
 pub mod account;
+pub mod account_password_policy;
 pub mod authorization_details;
 pub mod groups;
 pub mod identity_policies;
 pub mod instance_profiles;
+pub mod login_profiles;
 pub mod managed_policies;
 pub mod mfa;
 pub mod roles;

@@ -1,5 +1,5 @@
-//! `DeleteUser`: only a user with nothing left (keys, policies, devices, groups); the store
-//! checks that in the deleting transaction.
+//! `DeleteUser`: only a user with nothing left (console password, keys, policies, devices,
+//! groups); the store checks that in the deleting transaction.
 
 use rolegate_protocol::{Service, model};
 use rolegate_store::IdentityKind;

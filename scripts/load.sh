@@ -3,8 +3,9 @@
 # and replays, with wrk, (1) GET /health — the HTTP floor —, (2) a presigned GetCallerIdentity
 # and (3) a presigned AssumeRole (cross-account, trust policy + caller policy evaluated, fresh
 # credentials minted and sealed on every call), then (4, 5) the same two calls as boto3 and the
-# aws CLI send them: a form POST signed in the Authorization header. Reports requests/s, p99 and
-# any non-2xx answers per endpoint, and AssumeRole's rate as a share of the floor's.
+# aws CLI send them: a form POST signed in the Authorization header. Reports requests/s, p99,
+# the server's CPU µs per request and any non-2xx answers per endpoint, and AssumeRole's rate
+# as a share of the floor's.
 #
 #   scripts/load.sh                 # 10 s per endpoint, 32 connections, 2 threads
 #   DURATION=30s CONNECTIONS=64 scripts/load.sh
@@ -86,14 +87,26 @@ for url in "$IDENTITY_URL" "$ASSUME_URL"; do
   curl -fs "$url" >/dev/null || { echo "sanity request failed: $url" >&2; curl -s "$url" >&2; exit 1; }
 done
 
+# The server's CPU time so far (user + kernel), in clock ticks, from /proc/<pid>/stat: the
+# load generator shares the cores, so a rate alone says little; CPU per request says where the
+# time went.
+server_ticks() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
+TICK="$(getconf CLK_TCK)"
+
 run() {
-  local name="$1" url="$2" out
+  local name="$1" url="$2" out before after
+  before="$(server_ticks)"
   out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${@:3}" "$url")"
-  local rps p99 errors
+  after="$(server_ticks)"
+  local rps p99 errors requests cpu
   rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
   p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
   errors="$(awk '/Non-2xx/ {print $5}' <<<"$out")"
-  printf '%-28s %12s req/s   p99 %8s   non-2xx %s\n' "$name" "$rps" "$p99" "${errors:-0}"
+  requests="$(awk '/requests in/ {print $1}' <<<"$out")"
+  cpu="$(python3 -c 'import sys; t, tick, n = map(float, sys.argv[1:]); print(f"{t / tick * 1e6 / n:.1f}")' \
+    "$((after - before))" "$TICK" "$requests")"
+  printf '%-28s %12s req/s   p99 %8s   server CPU %6s µs/req   non-2xx %s\n' \
+    "$name" "$rps" "$p99" "$cpu" "${errors:-0}"
   RPS["$name"]="$rps"
 }
 declare -A RPS

@@ -16,13 +16,15 @@ pub use error::{EntityKind, StoreError};
 pub use model::{
     AccessKey, Account, EntityRef, Group, Identity, IdentityKind, InstanceProfile, KeyOwner,
     KeyStatus, ManagedPolicy, MfaDevice, PolicyEntities, PolicyScope, PolicyUsage, PolicyUse,
-    PolicyVersion, Rename, Role, RoleUpdate, Tag, Taggable, TaggableKind, User, iam_arn,
+    PolicyVersion, Rename, Role, RoleUpdate, ServerCertificate, ServiceCredential,
+    SigningCertificate, SshPublicKey, Tag, Taggable, TaggableKind, User, iam_arn,
 };
 pub use rules::{Blocker, Quota, inline_policy_limit};
 pub use sqlite::SqliteStore;
 pub use store::{
     AccessKeys, AccountCounts, Accounts, Generation, Groups, IdentityPolicies, InstanceProfiles,
-    ManagedPolicies, MfaDevices, PolicySize, Roles, Store, Tags, Users,
+    ManagedPolicies, MfaDevices, PolicySize, Roles, ServerCertificates, ServiceCredentials,
+    SigningCertificates, SshPublicKeys, Store, Tags, Users,
 };
 
 /// `use rolegate_store::prelude::*` brings `Store` and every family trait into scope, so their
@@ -30,6 +32,7 @@ pub use store::{
 pub mod prelude {
     pub use crate::store::{
         AccessKeys, Accounts, Generation, Groups, IdentityPolicies, InstanceProfiles,
-        ManagedPolicies, MfaDevices, Roles, Store, Tags, Users,
+        ManagedPolicies, MfaDevices, Roles, ServerCertificates, ServiceCredentials,
+        SigningCertificates, SshPublicKeys, Store, Tags, Users,
     };
 }

@@ -31,8 +31,13 @@ conformance!(
     identity_policies,
     managed_policies,
     mfa_devices,
+    ssh_public_keys,
+    signing_certificates,
+    server_certificates,
+    service_credentials,
     cross_account_writes,
-    races
+    races,
+    credential_races
 );
 
 #[tokio::test]

@@ -1935,8 +1935,8 @@ pub async fn service_credentials(store: &dyn Store) {
             .list_service_credentials(ACCOUNT, Some("git"), Some(CODECOMMIT))
             .await
             .unwrap()),
-        ["ACCA6", "ACCA2"],
-        "created in the same second: by slot"
+        ["ACCA2", "ACCA6"],
+        "in the order they were made"
     );
     assert_eq!(
         ids(store

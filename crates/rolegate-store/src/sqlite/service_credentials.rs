@@ -105,7 +105,7 @@ impl ServiceCredentials for SqliteStore {
         let rows = sqlx::query(
             "SELECT * FROM service_credentials WHERE account_id = ?1 \
              AND (?2 IS NULL OR user_name = ?2) AND (?3 IS NULL OR service_name = ?3) \
-             ORDER BY user_name COLLATE NOCASE, created_at, slot",
+             ORDER BY user_name COLLATE NOCASE, created_at, rowid",
         )
         .bind(account_id)
         .bind(user_name)

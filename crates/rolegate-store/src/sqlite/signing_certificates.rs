@@ -127,7 +127,7 @@ impl SigningCertificates for SqliteStore {
         }
         let rows = sqlx::query(
             "SELECT * FROM signing_certificates WHERE account_id = ?1 AND owner_kind = ?2 \
-             AND (owner_kind = 'root' OR user_name = ?3) ORDER BY uploaded_at, certificate_id",
+             AND (owner_kind = 'root' OR user_name = ?3) ORDER BY uploaded_at, rowid",
         )
         .bind(account_id)
         .bind(kind)

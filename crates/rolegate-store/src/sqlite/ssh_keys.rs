@@ -100,7 +100,7 @@ impl SshPublicKeys for SqliteStore {
         let user = user.ok_or_else(|| StoreError::not_found(EntityKind::User, user_name))?;
         let rows = sqlx::query(
             "SELECT * FROM ssh_public_keys WHERE account_id = ? AND user_name = ? \
-             ORDER BY uploaded_at, key_id",
+             ORDER BY uploaded_at, rowid",
         )
         .bind(account_id)
         .bind(&user)

@@ -287,10 +287,10 @@ mod tests {
         assert!(ec.is_signed_by(&ec));
         assert!(!leaf.is_signed_by(&ec));
         assert_eq!(leaf.check_chain(&[]), Ok(()));
-        assert_eq!(leaf.check_chain(&[ca.clone()]), Ok(()));
+        assert_eq!(leaf.check_chain(std::slice::from_ref(&ca)), Ok(()));
         assert_eq!(leaf.check_chain(&[ca.clone(), ca.clone()]), Ok(()));
         assert_eq!(
-            leaf.check_chain(&[ec.clone()]),
+            leaf.check_chain(std::slice::from_ref(&ec)),
             Err(PkiError::InvalidChain(-1))
         );
         assert_eq!(

@@ -1,4 +1,5 @@
-//! Tags on users, roles, managed policies, instance profiles and virtual MFA devices: one
+//! Tags on users, roles, managed policies, instance profiles, virtual MFA devices and server
+//! certificates: one
 //! generic operation per verb (`TagResource<UserTags>` is TagUser). Tags are also what
 //! `aws:ResourceTag/*` reads when an action on the resource is authorized.
 
@@ -9,6 +10,7 @@ pub mod untag;
 use rolegate_protocol::{StringRule, model};
 use rolegate_store::{EntityKind, Taggable, TaggableKind};
 
+use super::server_certificates::{certificate_resource, find_certificate};
 use super::{profile_resource, role_resource, user_resource};
 use crate::authorize::Resource;
 use crate::error::{Error, StoreResultExt as _};
@@ -36,6 +38,7 @@ pub struct RoleTags;
 pub struct PolicyTags;
 pub struct InstanceProfileTags;
 pub struct MfaDeviceTags;
+pub struct ServerCertificateTags;
 
 impl TagKind for UserTags {
     const TAG: &'static str = "TagUser";
@@ -135,6 +138,26 @@ impl TagKind for MfaDeviceTags {
         let taggable = device
             .map(|d| Taggable::new(TaggableKind::MfaDevice, ctx.account_id(), &d.serial_number));
         Ok((Resource::arn(serial), taggable))
+    }
+}
+
+impl TagKind for ServerCertificateTags {
+    const TAG: &'static str = "TagServerCertificate";
+    const UNTAG: &'static str = "UntagServerCertificate";
+    const LIST: &'static str = "ListServerCertificateTags";
+    const MEMBER: &'static str = "ServerCertificateName";
+    const RULE: StringRule = model::iam::SERVER_CERTIFICATE_NAME;
+    const ENTITY: EntityKind = EntityKind::ServerCertificate;
+
+    async fn find(ctx: &Ctx<'_>, name: &str) -> Result<(Resource, Option<Taggable>), Error> {
+        let certificate = find_certificate(ctx, name).await?;
+        let taggable = certificate
+            .as_ref()
+            .map(|c| Taggable::new(TaggableKind::ServerCertificate, ctx.account_id(), &c.name));
+        Ok((
+            certificate_resource(ctx, name, certificate.as_ref()),
+            taggable,
+        ))
     }
 }
 

@@ -55,28 +55,34 @@ impl Operation for ListServiceSpecificCredentials {
         if self.all_users && self.user.is_some() {
             return Err(AwsError::invalid_input(texts::ALL_USERS_WITH_USER_NAME).into());
         }
+        // `None`: every user's (AllUsers); `Some(None)`: the account root's own, of which it
+        // holds none.
         let user = if self.all_users {
             ctx.authorize(ACTION, &listing_resource(ctx, "user", None))?;
             None
         } else {
-            match holder(ctx, ACTION, self.user).await? {
-                Some(user) => Some(user),
-                // The account root holds none.
-                None => {
-                    return Ok(Credentials {
-                        credentials: self.page.of(Vec::new()),
-                        now: ctx.facts.now,
-                    });
-                }
-            }
+            Some(holder(ctx, ACTION, self.user).await?)
         };
         if let Some(service) = &self.service {
             service_kind(service)?;
         }
-        let credentials = ctx
-            .store()
-            .list_service_credentials(ctx.account_id(), user.as_deref(), self.service.as_deref())
-            .await?;
+        let credentials = match user {
+            Some(None) => Vec::new(),
+            Some(Some(user)) => {
+                ctx.store()
+                    .list_service_credentials(
+                        ctx.account_id(),
+                        Some(&user),
+                        self.service.as_deref(),
+                    )
+                    .await?
+            }
+            None => {
+                ctx.store()
+                    .list_service_credentials(ctx.account_id(), None, self.service.as_deref())
+                    .await?
+            }
+        };
         Ok(Credentials {
             credentials: self.page.of(credentials),
             now: ctx.facts.now,

@@ -303,6 +303,46 @@ impl AwsError {
         AwsError::new("InvalidAuthenticationCode", 403, message)
     }
 
+    /// `DuplicateSSHPublicKey` 400: the key is already the user's.
+    pub fn duplicate_ssh_public_key(message: impl Into<String>) -> Self {
+        AwsError::new("DuplicateSSHPublicKey", 400, message)
+    }
+
+    /// `InvalidPublicKey` 400: a malformed or too weak SSH public key.
+    pub fn invalid_public_key(message: impl Into<String>) -> Self {
+        AwsError::new("InvalidPublicKey", 400, message)
+    }
+
+    /// `UnrecognizedPublicKeyEncoding` 400: neither `ssh-rsa` nor PEM, or a bad `Encoding`.
+    pub fn unrecognized_public_key_encoding(message: impl Into<String>) -> Self {
+        AwsError::new("UnrecognizedPublicKeyEncoding", 400, message)
+    }
+
+    /// `MalformedCertificate` 400: unparseable, expired, or a chain that does not verify.
+    pub fn malformed_certificate(message: impl Into<String>) -> Self {
+        AwsError::new("MalformedCertificate", 400, message)
+    }
+
+    /// `InvalidCertificate` 400.
+    pub fn invalid_certificate(message: impl Into<String>) -> Self {
+        AwsError::new("InvalidCertificate", 400, message)
+    }
+
+    /// `DuplicateCertificate` 409: the certificate is already held in the account.
+    pub fn duplicate_certificate(message: impl Into<String>) -> Self {
+        AwsError::new("DuplicateCertificate", 409, message)
+    }
+
+    /// `KeyPairMismatch` 400: the private key is not the certificate's.
+    pub fn key_pair_mismatch(message: impl Into<String>) -> Self {
+        AwsError::new("KeyPairMismatch", 400, message)
+    }
+
+    /// `NotSupportedService` 404: no service-specific credentials for that service.
+    pub fn not_supported_service(message: impl Into<String>) -> Self {
+        AwsError::new("NotSupportedService", 404, message)
+    }
+
     // --- Server faults --------------------------------------------------------------------
 
     /// `InternalFailure` 500 (Receiver), never leaking the cause.

@@ -132,4 +132,30 @@ pub mod iam {
     pub const PASSWORD_REUSE_PREVENTION: IntRule = IntRule::range(1, 24);
     /// `statusType` values.
     pub const STATUS_VALUES: &[&str] = &["Active", "Inactive", "Expired"];
+    /// `publicKeyMaterialType` (`SSHPublicKeyBody`): 1..16384.
+    pub const PUBLIC_KEY_MATERIAL: StringRule =
+        StringRule::length(1, 16_384).pattern(Pattern::PolicyDocument);
+    /// `publicKeyIdType` (`SSHPublicKeyId`): 20..128.
+    pub const PUBLIC_KEY_ID: StringRule = StringRule::length(20, 128).pattern(Pattern::Word1);
+    /// `certificateIdType` (signing certificates): 24..128.
+    pub const CERTIFICATE_ID: StringRule = StringRule::length(24, 128).pattern(Pattern::Word1);
+    /// `certificateBodyType`: 1..16384.
+    pub const CERTIFICATE_BODY: StringRule =
+        StringRule::length(1, 16_384).pattern(Pattern::PolicyDocument);
+    /// `certificateChainType`: 1..2097152.
+    pub const CERTIFICATE_CHAIN: StringRule =
+        StringRule::length(1, 2_097_152).pattern(Pattern::PolicyDocument);
+    /// `privateKeyType`: 1..16384.
+    pub const PRIVATE_KEY: StringRule =
+        StringRule::length(1, 16_384).pattern(Pattern::PolicyDocument);
+    /// `serverCertificateNameType`: 1..128.
+    pub const SERVER_CERTIFICATE_NAME: StringRule =
+        StringRule::length(1, 128).pattern(Pattern::EntityName);
+    /// `serviceSpecificCredentialId`: 20..128.
+    pub const SERVICE_SPECIFIC_CREDENTIAL_ID: StringRule =
+        StringRule::length(20, 128).pattern(Pattern::Word1);
+    /// `credentialAgeDays`: 1..36600.
+    pub const CREDENTIAL_AGE_DAYS: IntRule = IntRule::range(1, 36_600);
+    /// `encodingType` values.
+    pub const ENCODING_VALUES: &[&str] = &["SSH", "PEM"];
 }

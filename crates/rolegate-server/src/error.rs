@@ -8,6 +8,8 @@ use rolegate_policy::PolicyError;
 use rolegate_protocol::{AwsError, ProtocolError, Service};
 use rolegate_store::{Blocker, EntityKind, IdentityKind, Quota, StoreError};
 
+use crate::pki::PkiError;
+
 /// Why an operation failed.
 #[derive(Debug)]
 pub enum Error {
@@ -44,6 +46,12 @@ impl From<ProtocolError> for Error {
 impl From<PolicyError> for Error {
     fn from(error: PolicyError) -> Self {
         Self::Policy(error)
+    }
+}
+
+impl From<PkiError> for Error {
+    fn from(error: PkiError) -> Self {
+        Self::Aws(pki_error(error))
     }
 }
 
@@ -107,8 +115,41 @@ fn policy_error(error: &PolicyError) -> AwsError {
     }
 }
 
+/// A refused key or certificate as IAM answers it.
+fn pki_error(error: PkiError) -> AwsError {
+    match error {
+        PkiError::UnrecognizedKeyEncoding => {
+            AwsError::unrecognized_public_key_encoding(texts::UNRECOGNIZED_PUBLIC_KEY)
+        }
+        PkiError::MalformedPublicKey(_) => AwsError::invalid_public_key(texts::INVALID_PUBLIC_KEY),
+        PkiError::PublicKeySize(_) => AwsError::invalid_public_key(texts::PUBLIC_KEY_SIZE),
+        PkiError::UnparseableCertificate | PkiError::UnparseablePrivateKey => {
+            AwsError::malformed_certificate(texts::UNPARSEABLE_CERTIFICATE)
+        }
+        PkiError::CertificateNotCurrent => {
+            AwsError::malformed_certificate(texts::CERTIFICATE_NOT_CURRENT)
+        }
+        PkiError::UnsupportedCertificateKey => {
+            AwsError::invalid_certificate(texts::UNSUPPORTED_CERTIFICATE_KEY)
+        }
+        PkiError::KeyPairMismatch => AwsError::key_pair_mismatch(texts::KEY_PAIR_MISMATCH),
+        PkiError::InvalidChain(index) => {
+            AwsError::malformed_certificate(texts::invalid_chain(index))
+        }
+    }
+}
+
 fn store_error(error: StoreError) -> AwsError {
     match error {
+        // Refusals with codes of their own rather than EntityAlreadyExists.
+        StoreError::AlreadyExists {
+            kind: EntityKind::SshPublicKey,
+            ..
+        } => AwsError::duplicate_ssh_public_key(texts::DUPLICATE_SSH_PUBLIC_KEY),
+        StoreError::AlreadyExists {
+            kind: EntityKind::SigningCertificate,
+            ..
+        } => AwsError::duplicate_certificate(texts::DUPLICATE_CERTIFICATE),
         StoreError::NotFound { kind, name } => match texts::not_found(kind, &name) {
             Some(message) => AwsError::no_such_entity(message),
             None => crate::respond::internal(&format!("{kind} {name} not found")),
@@ -167,6 +208,20 @@ pub mod texts {
             EntityKind::PasswordPolicy => {
                 format!("The Password Policy with domain name {name} cannot be found.")
             }
+            // Unconfirmed: the access-key pattern.
+            EntityKind::SshPublicKey => format!("The Public Key with id {name} cannot be found."),
+            // Unconfirmed: the access-key pattern.
+            EntityKind::SigningCertificate => {
+                format!("The Certificate with id {name} cannot be found.")
+            }
+            // Quoted from AWS by client code that handles it (FS:12302573576).
+            EntityKind::ServerCertificate => {
+                format!("The Server Certificate with name {name} cannot be found.")
+            }
+            // Unconfirmed: the access-key pattern.
+            EntityKind::ServiceCredential => {
+                format!("The Service Specific Credential with id {name} cannot be found.")
+            }
             EntityKind::Account | EntityKind::CredentialReport => {
                 return None;
             }
@@ -187,6 +242,10 @@ pub mod texts {
             EntityKind::AccountAlias => format!("The account alias {name} already exists."),
             // Lower-case "user" here, as AWS writes it (unlike the NoSuchEntity text).
             EntityKind::LoginProfile => format!("Login Profile for user {name} already exists."),
+            // Unconfirmed: the pattern of the NoSuchEntity text.
+            EntityKind::ServerCertificate => {
+                format!("The Server Certificate with name {name} already exists.")
+            }
             _ => return None,
         })
     }
@@ -228,6 +287,14 @@ pub mod texts {
             Blocker::DefaultVersion => "Cannot delete the default version of a policy.",
             // Unconfirmed: AWS's answer for deleting an assigned virtual device is not recorded.
             Blocker::DeviceAssigned => "MFA Device is already in use.",
+            // The three below are unconfirmed (iam-complete §21): the access-key pattern.
+            Blocker::SigningCertificates => {
+                "Cannot delete entity, must delete signing certificates first."
+            }
+            Blocker::SshPublicKeys => "Cannot delete entity, must delete SSH public keys first.",
+            Blocker::ServiceCredentials => {
+                "Cannot delete entity, must delete service-specific credentials first."
+            }
         }
     }
 
@@ -317,4 +384,59 @@ pub mod texts {
     pub const RESERVED_PATH: &str =
         "Path prefix '/aws-service-role/' can only be used for AWS Service linked Roles";
     pub const INVALID_MARKER: &str = "Invalid Marker.";
+
+    // SSH public keys (iam-complete §9). AWS's texts are not on record; these follow the
+    // model's descriptions of the errors (unconfirmed).
+    pub const UNRECOGNIZED_PUBLIC_KEY: &str = "The public key encoding format is unsupported or unrecognized. The key must be an ssh-rsa key in OpenSSH format or an RSA key in PEM format.";
+    pub const INVALID_PUBLIC_KEY: &str = "The public key is malformed or otherwise invalid.";
+    pub const PUBLIC_KEY_SIZE: &str =
+        "The public key must be an RSA key of at least 2048 and at most 16384 bits.";
+    pub const DUPLICATE_SSH_PUBLIC_KEY: &str =
+        "The SSH public key is already associated with the specified IAM user.";
+    /// `GetSSHPublicKey` with an `Encoding` other than `SSH` or `PEM`: the model lists
+    /// UnrecognizedPublicKeyEncoding for it (iam-complete §9); the text is unconfirmed.
+    pub const UNRECOGNIZED_ENCODING: &str = "The encoding must be SSH or PEM.";
+
+    // Certificates (iam-complete §10, §11).
+    /// Observed for UploadServerCertificate (openshift/openshift-ansible#11214); Rolegate uses it
+    /// for signing certificates and unparseable private keys too (unconfirmed there).
+    pub const UNPARSEABLE_CERTIFICATE: &str =
+        "Unable to parse certificate. Please ensure the certificate is in PEM format.";
+    /// AWS answers MalformedCertificate here (aws/aws-sdk-go#2586); the text is unconfirmed.
+    pub const CERTIFICATE_NOT_CURRENT: &str =
+        "The certificate is not valid at this time: it has expired or is not yet valid.";
+    /// Unconfirmed.
+    pub const UNSUPPORTED_CERTIFICATE_KEY: &str =
+        "The certificate's public key must be an RSA or ECDSA (P-256 or P-384) key.";
+    /// Unconfirmed: the model's description of KeyPairMismatch.
+    pub const KEY_PAIR_MISMATCH: &str =
+        "The public key certificate and the private key do not match.";
+    /// Unconfirmed: the model's description of DuplicateCertificate.
+    pub const DUPLICATE_CERTIFICATE: &str =
+        "The same certificate is already associated with an IAM user in the account.";
+
+    /// Observed (go-acme/lego#304, 2016; mprahl/ansible-role-lets-encrypt-route-53#52, 2024). What
+    /// the index means beyond `-1` is unconfirmed: Rolegate gives the chain position of the
+    /// certificate its successor did not sign.
+    pub fn invalid_chain(index: i64) -> String {
+        format!(
+            "Unable to validate certificate chain. The certificate chain must start with the \
+             immediate signing certificate, followed by any intermediaries in order. The index \
+             within the chain of the invalid certificate is: {index}"
+        )
+    }
+
+    /// `Status` `Expired` is in the model's enumeration, but a credential cannot be set to it
+    /// (unconfirmed).
+    pub const EXPIRED_STATUS: &str =
+        "Invalid status Expired. The status must be Active or Inactive.";
+
+    // Service-specific credentials (iam-complete §12); unconfirmed texts.
+    pub fn not_supported_service(service: &str) -> String {
+        format!("Service {service} is not supported for service-specific credentials.")
+    }
+    pub const CREDENTIAL_AGE_NOT_SUPPORTED: &str =
+        "CredentialAgeDays is only valid for services that support long-term API keys.";
+    pub const ALL_USERS_WITH_USER_NAME: &str =
+        "AllUsers cannot be specified together with UserName.";
 }

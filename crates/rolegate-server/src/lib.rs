@@ -18,6 +18,7 @@ mod error;
 mod operation;
 mod operations;
 mod pipeline;
+mod pki;
 mod receive;
 mod respond;
 mod server;

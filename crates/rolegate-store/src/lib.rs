@@ -17,13 +17,15 @@ pub use model::{
     AccessKey, Account, EntityRef, Group, Identity, IdentityKind, InstanceProfile, KeyOwner,
     KeyStatus, LoginProfile, LoginProfileUpdate, ManagedPolicy, MfaDevice, NewPassword,
     PasswordGuard, PasswordPolicy, PolicyEntities, PolicyScope, PolicyUsage, PolicyUse,
-    PolicyVersion, Rename, Role, RoleUpdate, Tag, Taggable, TaggableKind, User, iam_arn,
+    PolicyVersion, Rename, Role, RoleUpdate, ServerCertificate, ServiceCredential,
+    SigningCertificate, SshPublicKey, Tag, Taggable, TaggableKind, User, iam_arn,
 };
 pub use rules::{Blocker, PASSWORD_HISTORY, Quota, inline_policy_limit};
 pub use sqlite::SqliteStore;
 pub use store::{
     AccessKeys, AccountCounts, Accounts, Generation, Groups, IdentityPolicies, InstanceProfiles,
-    LoginProfiles, ManagedPolicies, MfaDevices, PolicySize, Roles, Store, Tags, Users,
+    LoginProfiles, ManagedPolicies, MfaDevices, PolicySize, Roles, ServerCertificates,
+    ServiceCredentials, SigningCertificates, SshPublicKeys, Store, Tags, Users,
 };
 
 /// `use rolegate_store::prelude::*` brings `Store` and every family trait into scope, so their
@@ -31,6 +33,7 @@ pub use store::{
 pub mod prelude {
     pub use crate::store::{
         AccessKeys, Accounts, Generation, Groups, IdentityPolicies, InstanceProfiles,
-        LoginProfiles, ManagedPolicies, MfaDevices, Roles, Store, Tags, Users,
+        LoginProfiles, ManagedPolicies, MfaDevices, Roles, ServerCertificates, ServiceCredentials,
+        SigningCertificates, SshPublicKeys, Store, Tags, Users,
     };
 }

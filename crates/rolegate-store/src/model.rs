@@ -199,6 +199,7 @@ pub enum TaggableKind {
     Policy,
     InstanceProfile,
     MfaDevice,
+    ServerCertificate,
 }
 
 /// A taggable resource, by account and name (an MFA device by its serial number).
@@ -442,6 +443,87 @@ impl Default for PasswordPolicy {
             hard_expiry: false,
         }
     }
+}
+
+/// An SSH public key of a user (CodeCommit). The body is the key in its one canonical SSH form
+/// (`ssh-rsa <base64>`, no comment), which is also what makes two uploads the same key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SshPublicKey {
+    pub account_id: String,
+    pub user_name: String,
+    /// `APKA…`
+    pub key_id: String,
+    /// The MD5 fingerprint IAM shows (`12:34:…`).
+    pub fingerprint: String,
+    pub body: String,
+    pub status: KeyStatus,
+    pub uploaded_at: OffsetDateTime,
+}
+
+/// An X.509 signing certificate of a user or of the account root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SigningCertificate {
+    pub account_id: String,
+    /// The root or a user (never a service identity).
+    pub owner: KeyOwner,
+    pub certificate_id: String,
+    /// The PEM text as uploaded.
+    pub body: String,
+    /// A digest of the certificate's DER: one certificate is held once per account.
+    pub fingerprint: String,
+    pub status: KeyStatus,
+    pub uploaded_at: OffsetDateTime,
+}
+
+/// A server (TLS) certificate of the account, with its private key sealed by the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerCertificate {
+    pub account_id: String,
+    pub name: String,
+    /// `ASCA…`
+    pub certificate_id: String,
+    pub path: String,
+    pub body: String,
+    pub chain: Option<String>,
+    /// Sealed before it gets here; never returned to a client.
+    pub private_key_sealed: Vec<u8>,
+    pub uploaded_at: OffsetDateTime,
+    /// The certificate's NotAfter.
+    pub expires_at: OffsetDateTime,
+    pub tags: Vec<Tag>,
+}
+
+impl ServerCertificate {
+    /// `arn:{partition}:iam::{account}:server-certificate{path}{name}`.
+    pub fn arn(&self, partition: &str) -> String {
+        iam_arn(
+            partition,
+            &self.account_id,
+            "server-certificate",
+            &self.path,
+            &self.name,
+        )
+    }
+}
+
+/// A service-specific credential of a user: a generated password (or API-key secret) for one
+/// service, sealed by the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceCredential {
+    pub account_id: String,
+    pub user_name: String,
+    /// `ACCA…`
+    pub credential_id: String,
+    /// e.g. `codecommit.amazonaws.com`.
+    pub service_name: String,
+    /// Which of the user's (at most two) credentials for the service this is, `0` or `1`: what
+    /// its generated user name is numbered by. The store assigns it.
+    pub slot: u8,
+    pub secret_sealed: Vec<u8>,
+    pub status: KeyStatus,
+    pub created_at: OffsetDateTime,
+    /// API keys created with an age.
+    pub expires_at: Option<OffsetDateTime>,
 }
 
 #[cfg(test)]

@@ -18,6 +18,10 @@ pub enum Quota {
     VersionsPerPolicy,
     InstanceSessionsPerInstanceProfile,
     TagsPerResource,
+    SshPublicKeysPerUser,
+    SigningCertificatesPerUser,
+    ServerCertificatesPerAccount,
+    ServiceSpecificCredentialsPerUserPerService,
 }
 
 impl Quota {
@@ -37,6 +41,12 @@ impl Quota {
             Self::VersionsPerPolicy => "VersionsPerPolicy",
             Self::InstanceSessionsPerInstanceProfile => "InstanceSessionsPerInstanceProfile",
             Self::TagsPerResource => "TagsPerResource",
+            Self::SshPublicKeysPerUser => "SSHPublicKeysPerUser",
+            Self::SigningCertificatesPerUser => "SigningCertificatesPerUser",
+            Self::ServerCertificatesPerAccount => "ServerCertificatesPerAccount",
+            Self::ServiceSpecificCredentialsPerUserPerService => {
+                "ServiceSpecificCredentialsPerUserPerService"
+            }
         }
     }
 
@@ -54,6 +64,10 @@ impl Quota {
             Self::VersionsPerPolicy => 5,
             Self::InstanceSessionsPerInstanceProfile => 1,
             Self::TagsPerResource => 50,
+            Self::SshPublicKeysPerUser => 5,
+            Self::SigningCertificatesPerUser => 2,
+            Self::ServerCertificatesPerAccount => 20,
+            Self::ServiceSpecificCredentialsPerUserPerService => 2,
         }
     }
 
@@ -106,4 +120,10 @@ pub enum Blocker {
     DefaultVersion,
     /// The virtual MFA device is still assigned to a user.
     DeviceAssigned,
+    /// The user still has signing certificates.
+    SigningCertificates,
+    /// The user still has SSH public keys.
+    SshPublicKeys,
+    /// The user still has service-specific credentials.
+    ServiceCredentials,
 }

@@ -12,7 +12,8 @@ use time::OffsetDateTime;
 use crate::{
     AccessKey, Account, Group, Identity, InstanceProfile, KeyOwner, KeyStatus, LoginProfile,
     LoginProfileUpdate, ManagedPolicy, MfaDevice, PasswordGuard, PasswordPolicy, PolicyEntities,
-    PolicyScope, PolicyUsage, PolicyUse, PolicyVersion, Rename, Role, RoleUpdate, StoreError, Tag,
+    PolicyScope, PolicyUsage, PolicyUse, PolicyVersion, Rename, Role, RoleUpdate,
+    ServerCertificate, ServiceCredential, SigningCertificate, SshPublicKey, StoreError, Tag,
     Taggable, User,
 };
 
@@ -31,6 +32,10 @@ pub trait Store:
     + Tags
     + MfaDevices
     + LoginProfiles
+    + SshPublicKeys
+    + SigningCertificates
+    + ServerCertificates
+    + ServiceCredentials
     + Send
     + Sync
     + std::fmt::Debug
@@ -50,6 +55,10 @@ impl<T> Store for T where
         + Tags
         + MfaDevices
         + LoginProfiles
+        + SshPublicKeys
+        + SigningCertificates
+        + ServerCertificates
+        + ServiceCredentials
         + Send
         + Sync
         + std::fmt::Debug
@@ -81,6 +90,9 @@ pub struct AccountCounts {
     pub mfa_devices_in_use: u64,
     /// Access keys of the account root.
     pub root_access_keys: u64,
+    pub server_certificates: u64,
+    /// Signing certificates of the account root.
+    pub root_signing_certificates: u64,
 }
 
 #[async_trait]
@@ -461,4 +473,146 @@ pub trait LoginProfiles: Send + Sync {
     ) -> Result<(), StoreError>;
     /// Removes the account's policy (`NotFound` when none is set).
     async fn delete_password_policy(&self, account_id: &str) -> Result<(), StoreError>;
+}
+
+/// A user's SSH public keys. Each method names the user; a key of another user (or account) is
+/// `NotFound`.
+#[async_trait]
+pub trait SshPublicKeys: Send + Sync {
+    /// Adds the key to its user (which must exist), within `SshPublicKeysPerUser`; the same key
+    /// twice on one user is `AlreadyExists(SshPublicKey)`.
+    async fn upload_ssh_public_key(&self, key: &SshPublicKey) -> Result<(), StoreError>;
+    async fn get_ssh_public_key(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        key_id: &str,
+    ) -> Result<SshPublicKey, StoreError>;
+    /// The user's keys, oldest first (`NotFound(User)` when the user does not exist).
+    async fn list_ssh_public_keys(
+        &self,
+        account_id: &str,
+        user_name: &str,
+    ) -> Result<Vec<SshPublicKey>, StoreError>;
+    async fn update_ssh_public_key_status(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        key_id: &str,
+        status: KeyStatus,
+    ) -> Result<(), StoreError>;
+    async fn delete_ssh_public_key(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        key_id: &str,
+    ) -> Result<(), StoreError>;
+}
+
+/// X.509 signing certificates of users and account roots.
+#[async_trait]
+pub trait SigningCertificates: Send + Sync {
+    /// Adds the certificate to its owner (a user must exist), within
+    /// `SigningCertificatesPerUser`; a certificate already held by anyone in the account is
+    /// `AlreadyExists(SigningCertificate)`.
+    async fn upload_signing_certificate(
+        &self,
+        certificate: &SigningCertificate,
+    ) -> Result<(), StoreError>;
+    /// The owner's certificates, oldest first (`NotFound(User)` for a missing user).
+    async fn list_signing_certificates(
+        &self,
+        account_id: &str,
+        owner: &KeyOwner,
+    ) -> Result<Vec<SigningCertificate>, StoreError>;
+    async fn update_signing_certificate_status(
+        &self,
+        account_id: &str,
+        owner: &KeyOwner,
+        certificate_id: &str,
+        status: KeyStatus,
+    ) -> Result<(), StoreError>;
+    async fn delete_signing_certificate(
+        &self,
+        account_id: &str,
+        owner: &KeyOwner,
+        certificate_id: &str,
+    ) -> Result<(), StoreError>;
+}
+
+/// The account's server certificates. Names are unique in the account, case-insensitively.
+#[async_trait]
+pub trait ServerCertificates: Send + Sync {
+    /// Stores the certificate and its tags, within `ServerCertificatesPerAccount`.
+    async fn upload_server_certificate(
+        &self,
+        certificate: &ServerCertificate,
+    ) -> Result<(), StoreError>;
+    /// The certificate with its tags.
+    async fn get_server_certificate(
+        &self,
+        account_id: &str,
+        name: &str,
+    ) -> Result<ServerCertificate, StoreError>;
+    /// By name, without tags.
+    async fn list_server_certificates(
+        &self,
+        account_id: &str,
+        path_prefix: Option<&str>,
+    ) -> Result<Vec<ServerCertificate>, StoreError>;
+    /// Renames or moves the certificate; its tags follow.
+    async fn update_server_certificate(
+        &self,
+        account_id: &str,
+        name: &str,
+        update: &Rename,
+    ) -> Result<(), StoreError>;
+    /// Deletes the certificate and its tags.
+    async fn delete_server_certificate(
+        &self,
+        account_id: &str,
+        name: &str,
+    ) -> Result<(), StoreError>;
+}
+
+/// Service-specific credentials of users.
+#[async_trait]
+pub trait ServiceCredentials: Send + Sync {
+    /// Adds the credential to its user (which must exist), in the lowest free slot of the
+    /// user's credentials for that service: at most
+    /// `ServiceSpecificCredentialsPerUserPerService`. Returns it as stored (its slot, the user's
+    /// stored name).
+    async fn create_service_credential(
+        &self,
+        credential: &ServiceCredential,
+    ) -> Result<ServiceCredential, StoreError>;
+    /// Credentials of one user (`NotFound(User)` for a missing one) or, with `None`, of every
+    /// user of the account; of one service or all, by user then creation.
+    async fn list_service_credentials(
+        &self,
+        account_id: &str,
+        user_name: Option<&str>,
+        service_name: Option<&str>,
+    ) -> Result<Vec<ServiceCredential>, StoreError>;
+    /// Replaces the sealed secret; returns the credential as it now is.
+    async fn reset_service_credential(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        credential_id: &str,
+        secret_sealed: &[u8],
+    ) -> Result<ServiceCredential, StoreError>;
+    async fn update_service_credential_status(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        credential_id: &str,
+        status: KeyStatus,
+    ) -> Result<(), StoreError>;
+    async fn delete_service_credential(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        credential_id: &str,
+    ) -> Result<(), StoreError>;
 }

@@ -21,7 +21,8 @@ use crate::{
     AccessKey, Account, Blocker, EntityKind, Group, Identity, InstanceProfile, KeyOwner, KeyStatus,
     LoginProfile, LoginProfileUpdate, ManagedPolicy, MfaDevice, NewPassword, PASSWORD_HISTORY,
     PasswordGuard, PasswordPolicy, PolicyScope, PolicyUsage, Quota, Rename, Role, RoleUpdate,
-    StoreError, Tag, Taggable, TaggableKind, User,
+    ServerCertificate, ServiceCredential, SigningCertificate, SshPublicKey, StoreError, Tag,
+    Taggable, TaggableKind, User,
 };
 
 const ACCOUNT: &str = "111122223333";
@@ -1839,5 +1840,777 @@ pub async fn races(store: &dyn Store) {
             user_exists || !profile_exists,
             "a profile outlived its user"
         );
+    }
+}
+
+fn ssh_key(id: &str, user: &str, body: &str) -> SshPublicKey {
+    SshPublicKey {
+        account_id: ACCOUNT.to_owned(),
+        user_name: user.to_owned(),
+        key_id: id.to_owned(),
+        fingerprint: format!("fp-{body}"),
+        body: body.to_owned(),
+        status: KeyStatus::Active,
+        uploaded_at: now(),
+    }
+}
+
+fn signing_certificate(id: &str, owner: KeyOwner, fingerprint: &str) -> SigningCertificate {
+    SigningCertificate {
+        account_id: ACCOUNT.to_owned(),
+        owner,
+        certificate_id: id.to_owned(),
+        body: format!("-----BEGIN CERTIFICATE-----{fingerprint}"),
+        fingerprint: fingerprint.to_owned(),
+        status: KeyStatus::Active,
+        uploaded_at: now(),
+    }
+}
+
+fn server_certificate(name: &str, id: &str) -> ServerCertificate {
+    ServerCertificate {
+        account_id: ACCOUNT.to_owned(),
+        name: name.to_owned(),
+        certificate_id: id.to_owned(),
+        path: "/web/".to_owned(),
+        body: "body".to_owned(),
+        chain: None,
+        private_key_sealed: vec![7; 16],
+        uploaded_at: now(),
+        expires_at: now() + time::Duration::days(90),
+        tags: vec![tag("env", "prod")],
+    }
+}
+
+fn service_credential(id: &str, user: &str, service: &str) -> ServiceCredential {
+    ServiceCredential {
+        account_id: ACCOUNT.to_owned(),
+        user_name: user.to_owned(),
+        credential_id: id.to_owned(),
+        service_name: service.to_owned(),
+        slot: 9,
+        secret_sealed: vec![5; 8],
+        status: KeyStatus::Active,
+        created_at: now(),
+        expires_at: None,
+    }
+}
+
+/// SSH public keys: per user, the same key once, five at most, by their user only.
+pub async fn ssh_public_keys(store: &dyn Store) {
+    seed_account(store).await;
+    seed_other_account(store).await;
+    store.create_user(&user("Dev", "AIDADEV")).await.unwrap();
+    store.create_user(&user("Ops", "AIDAOPS")).await.unwrap();
+    assert_not_found(
+        store
+            .upload_ssh_public_key(&ssh_key("APKAGHOST", "ghost", "k0"))
+            .await,
+        EntityKind::User,
+    );
+    store
+        .upload_ssh_public_key(&ssh_key("APKA1", "dev", "k1"))
+        .await
+        .unwrap();
+    let stored = store
+        .get_ssh_public_key(ACCOUNT, "DEV", "APKA1")
+        .await
+        .unwrap();
+    assert_eq!(
+        stored.user_name, "Dev",
+        "stored under the user's own spelling"
+    );
+    assert_exists(
+        store
+            .upload_ssh_public_key(&ssh_key("APKA2", "Dev", "k1"))
+            .await,
+        EntityKind::SshPublicKey,
+    );
+    // Another user may hold the same key.
+    store
+        .upload_ssh_public_key(&ssh_key("APKA3", "Ops", "k1"))
+        .await
+        .unwrap();
+    for i in 2..=5 {
+        store
+            .upload_ssh_public_key(&ssh_key(&format!("APKAD{i}"), "Dev", &format!("k{i}")))
+            .await
+            .unwrap();
+    }
+    assert_quota(
+        store
+            .upload_ssh_public_key(&ssh_key("APKAD6", "Dev", "k6"))
+            .await,
+        Quota::SshPublicKeysPerUser,
+    );
+    let listed = store.list_ssh_public_keys(ACCOUNT, "dev").await.unwrap();
+    assert_eq!(listed.len(), 5);
+    assert_not_found(
+        store.list_ssh_public_keys(ACCOUNT, "ghost").await,
+        EntityKind::User,
+    );
+    // Only the key's own user (in its own account) reaches it.
+    assert_not_found(
+        store.get_ssh_public_key(ACCOUNT, "Ops", "APKA1").await,
+        EntityKind::SshPublicKey,
+    );
+    assert_not_found(
+        store
+            .update_ssh_public_key_status(OTHER_ACCOUNT, "Dev", "APKA1", KeyStatus::Inactive)
+            .await,
+        EntityKind::SshPublicKey,
+    );
+    assert_not_found(
+        store.delete_ssh_public_key(ACCOUNT, "Ops", "APKA1").await,
+        EntityKind::SshPublicKey,
+    );
+    store
+        .update_ssh_public_key_status(ACCOUNT, "dev", "APKA1", KeyStatus::Inactive)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .get_ssh_public_key(ACCOUNT, "Dev", "APKA1")
+            .await
+            .unwrap()
+            .status,
+        KeyStatus::Inactive
+    );
+    // A user with keys is not deleted; a rename carries them.
+    assert_blocked(
+        store.delete_user(ACCOUNT, "Ops").await,
+        Blocker::SshPublicKeys,
+    );
+    store
+        .update_user(
+            ACCOUNT,
+            "Dev",
+            &Rename {
+                new_name: Some("Developer".to_owned()),
+                new_path: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .list_ssh_public_keys(ACCOUNT, "Developer")
+            .await
+            .unwrap()
+            .len(),
+        5
+    );
+    store
+        .delete_ssh_public_key(ACCOUNT, "Ops", "APKA3")
+        .await
+        .unwrap();
+    assert_not_found(
+        store.delete_ssh_public_key(ACCOUNT, "Ops", "APKA3").await,
+        EntityKind::SshPublicKey,
+    );
+    store.delete_user(ACCOUNT, "Ops").await.unwrap();
+}
+
+/// Signing certificates: a user's or the root's, two each, one certificate once per account.
+pub async fn signing_certificates(store: &dyn Store) {
+    seed_account(store).await;
+    seed_other_account(store).await;
+    store.create_user(&user("Signer", "AIDAS")).await.unwrap();
+    store.create_user(&user("Other", "AIDAO")).await.unwrap();
+    let signer = KeyOwner::User("signer".to_owned());
+    assert_not_found(
+        store
+            .upload_signing_certificate(&signing_certificate(
+                "CERTGHOST0000000000000000",
+                KeyOwner::User("ghost".into()),
+                "f0",
+            ))
+            .await,
+        EntityKind::User,
+    );
+    store
+        .upload_signing_certificate(&signing_certificate("CERT1", signer.clone(), "f1"))
+        .await
+        .unwrap();
+    // The same certificate is refused for anyone in the account, root included...
+    for owner in [KeyOwner::User("Other".into()), KeyOwner::Root] {
+        assert_exists(
+            store
+                .upload_signing_certificate(&signing_certificate("CERTDUP", owner, "f1"))
+                .await,
+            EntityKind::SigningCertificate,
+        );
+    }
+    // ...but not in another account.
+    store
+        .upload_signing_certificate(&SigningCertificate {
+            account_id: OTHER_ACCOUNT.to_owned(),
+            ..signing_certificate("CERTB", KeyOwner::Root, "f1")
+        })
+        .await
+        .unwrap();
+    store
+        .upload_signing_certificate(&signing_certificate("CERT2", signer.clone(), "f2"))
+        .await
+        .unwrap();
+    assert_quota(
+        store
+            .upload_signing_certificate(&signing_certificate("CERT3", signer.clone(), "f3"))
+            .await,
+        Quota::SigningCertificatesPerUser,
+    );
+    // The root's quota is its own.
+    store
+        .upload_signing_certificate(&signing_certificate("CERTR1", KeyOwner::Root, "r1"))
+        .await
+        .unwrap();
+    let listed = store
+        .list_signing_certificates(ACCOUNT, &signer)
+        .await
+        .unwrap();
+    assert_eq!(
+        listed
+            .iter()
+            .map(|c| c.certificate_id.as_str())
+            .collect::<Vec<_>>(),
+        ["CERT1", "CERT2"]
+    );
+    assert_eq!(listed[0].owner, KeyOwner::User("Signer".into()));
+    assert_eq!(
+        store
+            .list_signing_certificates(ACCOUNT, &KeyOwner::Root)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_not_found(
+        store
+            .list_signing_certificates(ACCOUNT, &KeyOwner::User("ghost".into()))
+            .await,
+        EntityKind::User,
+    );
+    // Only the owner reaches a certificate.
+    assert_not_found(
+        store
+            .update_signing_certificate_status(
+                ACCOUNT,
+                &KeyOwner::Root,
+                "CERT1",
+                KeyStatus::Inactive,
+            )
+            .await,
+        EntityKind::SigningCertificate,
+    );
+    assert_not_found(
+        store
+            .delete_signing_certificate(OTHER_ACCOUNT, &signer, "CERT1")
+            .await,
+        EntityKind::SigningCertificate,
+    );
+    store
+        .update_signing_certificate_status(ACCOUNT, &signer, "CERT1", KeyStatus::Inactive)
+        .await
+        .unwrap();
+    assert_blocked(
+        store.delete_user(ACCOUNT, "Signer").await,
+        Blocker::SigningCertificates,
+    );
+    store
+        .update_user(
+            ACCOUNT,
+            "signer",
+            &Rename {
+                new_name: Some("Signatory".to_owned()),
+                new_path: None,
+            },
+        )
+        .await
+        .unwrap();
+    let renamed = KeyOwner::User("Signatory".to_owned());
+    let listed = store
+        .list_signing_certificates(ACCOUNT, &renamed)
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0].status, KeyStatus::Inactive);
+    for id in ["CERT1", "CERT2"] {
+        store
+            .delete_signing_certificate(ACCOUNT, &renamed, id)
+            .await
+            .unwrap();
+    }
+    store.delete_user(ACCOUNT, "Signatory").await.unwrap();
+}
+
+/// Server certificates: names unique in the account, twenty at most, tags kept and moved.
+pub async fn server_certificates(store: &dyn Store) {
+    seed_account(store).await;
+    seed_other_account(store).await;
+    store
+        .upload_server_certificate(&server_certificate("Web", "ASCA1"))
+        .await
+        .unwrap();
+    assert_exists(
+        store
+            .upload_server_certificate(&server_certificate("WEB", "ASCA2"))
+            .await,
+        EntityKind::ServerCertificate,
+    );
+    let web = store.get_server_certificate(ACCOUNT, "web").await.unwrap();
+    assert_eq!(web, server_certificate("Web", "ASCA1"));
+    assert_eq!(
+        web.arn("aws"),
+        format!("arn:aws:iam::{ACCOUNT}:server-certificate/web/Web")
+    );
+    assert_not_found(
+        store.get_server_certificate(OTHER_ACCOUNT, "Web").await,
+        EntityKind::ServerCertificate,
+    );
+    let taggable = Taggable::new(TaggableKind::ServerCertificate, ACCOUNT, "web");
+    store.tag(&taggable, &[tag("team", "edge")]).await.unwrap();
+    store
+        .update_server_certificate(
+            ACCOUNT,
+            "Web",
+            &Rename {
+                new_name: Some("Edge".to_owned()),
+                new_path: Some("/cloudfront/".to_owned()),
+            },
+        )
+        .await
+        .unwrap();
+    assert_not_found(
+        store.get_server_certificate(ACCOUNT, "Web").await,
+        EntityKind::ServerCertificate,
+    );
+    let edge = store.get_server_certificate(ACCOUNT, "Edge").await.unwrap();
+    assert_eq!(edge.path, "/cloudfront/");
+    assert_eq!(edge.tags, vec![tag("env", "prod"), tag("team", "edge")]);
+    assert_eq!(
+        store
+            .list_server_certificates(ACCOUNT, Some("/cloud"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        store
+            .list_server_certificates(ACCOUNT, Some("/web/"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    store
+        .upload_server_certificate(&server_certificate("Second", "ASCA3"))
+        .await
+        .unwrap();
+    assert_exists(
+        store
+            .update_server_certificate(
+                ACCOUNT,
+                "Second",
+                &Rename {
+                    new_name: Some("edge".to_owned()),
+                    new_path: None,
+                },
+            )
+            .await,
+        EntityKind::ServerCertificate,
+    );
+    for i in 2..Quota::ServerCertificatesPerAccount.limit() {
+        store
+            .upload_server_certificate(&server_certificate(&format!("C{i}"), &format!("ASCAC{i}")))
+            .await
+            .unwrap();
+    }
+    assert_quota(
+        store
+            .upload_server_certificate(&server_certificate("OneTooMany", "ASCAX"))
+            .await,
+        Quota::ServerCertificatesPerAccount,
+    );
+    // Another account's quota is its own.
+    store
+        .upload_server_certificate(&ServerCertificate {
+            account_id: OTHER_ACCOUNT.to_owned(),
+            ..server_certificate("Web", "ASCAB")
+        })
+        .await
+        .unwrap();
+    store
+        .delete_server_certificate(ACCOUNT, "edge")
+        .await
+        .unwrap();
+    assert_not_found(
+        store.delete_server_certificate(ACCOUNT, "Edge").await,
+        EntityKind::ServerCertificate,
+    );
+    assert_not_found(
+        store
+            .list_tags(&Taggable::new(
+                TaggableKind::ServerCertificate,
+                ACCOUNT,
+                "Edge",
+            ))
+            .await,
+        EntityKind::ServerCertificate,
+    );
+    // A new certificate of the old name starts without the old one's tags.
+    store
+        .upload_server_certificate(&ServerCertificate {
+            tags: vec![],
+            ..server_certificate("Edge", "ASCAE2")
+        })
+        .await
+        .unwrap();
+    assert!(
+        store
+            .list_tags(&Taggable::new(
+                TaggableKind::ServerCertificate,
+                ACCOUNT,
+                "Edge"
+            ))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// Service-specific credentials: two per user and service, in slots 0 and 1; reset, status,
+/// delete by their user only.
+pub async fn service_credentials(store: &dyn Store) {
+    seed_account(store).await;
+    seed_other_account(store).await;
+    store.create_user(&user("Git", "AIDAG")).await.unwrap();
+    store.create_user(&user("Cass", "AIDAC")).await.unwrap();
+    const CODECOMMIT: &str = "codecommit.amazonaws.com";
+    const KEYSPACES: &str = "cassandra.amazonaws.com";
+    assert_not_found(
+        store
+            .create_service_credential(&service_credential("ACCAGHOST", "ghost", CODECOMMIT))
+            .await,
+        EntityKind::User,
+    );
+    let first = store
+        .create_service_credential(&service_credential("ACCA1", "git", CODECOMMIT))
+        .await
+        .unwrap();
+    assert_eq!((first.slot, first.user_name.as_str()), (0, "Git"));
+    let second = store
+        .create_service_credential(&service_credential("ACCA2", "Git", CODECOMMIT))
+        .await
+        .unwrap();
+    assert_eq!(second.slot, 1);
+    assert_quota(
+        store
+            .create_service_credential(&service_credential("ACCA3", "Git", CODECOMMIT))
+            .await,
+        Quota::ServiceSpecificCredentialsPerUserPerService,
+    );
+    // The quota is per service and per user.
+    store
+        .create_service_credential(&service_credential("ACCA4", "Git", KEYSPACES))
+        .await
+        .unwrap();
+    store
+        .create_service_credential(&service_credential("ACCA5", "Cass", KEYSPACES))
+        .await
+        .unwrap();
+    // A freed slot is taken again.
+    store
+        .delete_service_credential(ACCOUNT, "Git", "ACCA1")
+        .await
+        .unwrap();
+    let again = store
+        .create_service_credential(&service_credential("ACCA6", "Git", CODECOMMIT))
+        .await
+        .unwrap();
+    assert_eq!(again.slot, 0);
+    let ids = |list: Vec<ServiceCredential>| {
+        list.into_iter()
+            .map(|c| c.credential_id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ids(store
+            .list_service_credentials(ACCOUNT, Some("git"), Some(CODECOMMIT))
+            .await
+            .unwrap()),
+        ["ACCA2", "ACCA6"],
+        "in the order they were made"
+    );
+    assert_eq!(
+        ids(store
+            .list_service_credentials(ACCOUNT, None, Some(KEYSPACES))
+            .await
+            .unwrap()),
+        ["ACCA5", "ACCA4"],
+        "every user's, by user name"
+    );
+    assert_eq!(
+        store
+            .list_service_credentials(ACCOUNT, Some("Git"), None)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_not_found(
+        store
+            .list_service_credentials(ACCOUNT, Some("ghost"), None)
+            .await,
+        EntityKind::User,
+    );
+    assert!(
+        store
+            .list_service_credentials(OTHER_ACCOUNT, None, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let reset = store
+        .reset_service_credential(ACCOUNT, "git", "ACCA2", &[6; 8])
+        .await
+        .unwrap();
+    assert_eq!((reset.secret_sealed, reset.slot), (vec![6; 8], 1));
+    for (account, user_name) in [(ACCOUNT, "Cass"), (OTHER_ACCOUNT, "Git")] {
+        assert_not_found(
+            store
+                .reset_service_credential(account, user_name, "ACCA2", &[0])
+                .await,
+            EntityKind::ServiceCredential,
+        );
+        assert_not_found(
+            store
+                .update_service_credential_status(account, user_name, "ACCA2", KeyStatus::Inactive)
+                .await,
+            EntityKind::ServiceCredential,
+        );
+        assert_not_found(
+            store
+                .delete_service_credential(account, user_name, "ACCA2")
+                .await,
+            EntityKind::ServiceCredential,
+        );
+    }
+    store
+        .update_service_credential_status(ACCOUNT, "Git", "ACCA2", KeyStatus::Inactive)
+        .await
+        .unwrap();
+    assert_blocked(
+        store.delete_user(ACCOUNT, "Cass").await,
+        Blocker::ServiceCredentials,
+    );
+    store
+        .update_user(
+            ACCOUNT,
+            "Git",
+            &Rename {
+                new_name: Some("Gitter".to_owned()),
+                new_path: None,
+            },
+        )
+        .await
+        .unwrap();
+    let moved = store
+        .list_service_credentials(ACCOUNT, Some("Gitter"), None)
+        .await
+        .unwrap();
+    assert_eq!(moved.len(), 3);
+    assert!(moved.iter().all(|c| c.user_name == "Gitter"));
+}
+
+/// Each credential quota raced by twenty writers, and DeleteUser raced by each upload.
+pub async fn credential_races(store: &dyn Store) {
+    seed_account(store).await;
+    store.create_user(&user("racer", "AIDAR")).await.unwrap();
+
+    let results = race(|i| async move {
+        store
+            .upload_ssh_public_key(&ssh_key(
+                &format!("APKARACE{i:02}"),
+                "racer",
+                &format!("k{i}"),
+            ))
+            .await
+    })
+    .await;
+    assert_eq!(count_ok(&results), Quota::SshPublicKeysPerUser.limit());
+    for result in results.iter().filter(|r| r.is_err()) {
+        assert!(matches!(
+            result,
+            Err(StoreError::LimitExceeded {
+                quota: Quota::SshPublicKeysPerUser
+            })
+        ));
+    }
+    assert_eq!(
+        store
+            .list_ssh_public_keys(ACCOUNT, "racer")
+            .await
+            .unwrap()
+            .len(),
+        5
+    );
+
+    // Twenty uploads of one key: one.
+    store.create_user(&user("samekey", "AIDASK")).await.unwrap();
+    let results = race(|i| async move {
+        store
+            .upload_ssh_public_key(&ssh_key(&format!("APKASAME{i:02}"), "samekey", "one"))
+            .await
+    })
+    .await;
+    assert_eq!(count_ok(&results), 1);
+
+    let results = race(|i| async move {
+        let owner = KeyOwner::User("racer".into());
+        store
+            .upload_signing_certificate(&signing_certificate(
+                &format!("CERTRACE{i:02}"),
+                owner,
+                &format!("f{i}"),
+            ))
+            .await
+    })
+    .await;
+    assert_eq!(
+        count_ok(&results),
+        Quota::SigningCertificatesPerUser.limit()
+    );
+    for result in results.iter().filter(|r| r.is_err()) {
+        assert!(matches!(
+            result,
+            Err(StoreError::LimitExceeded {
+                quota: Quota::SigningCertificatesPerUser
+            })
+        ));
+    }
+
+    // Twenty uploads of one certificate by different owners: one.
+    for i in 0..RACERS {
+        store
+            .create_user(&user(&format!("holder{i}"), &format!("AIDAH{i:02}")))
+            .await
+            .unwrap();
+    }
+    let results = race(|i| async move {
+        let owner = KeyOwner::User(format!("holder{i}"));
+        store
+            .upload_signing_certificate(&signing_certificate(
+                &format!("CERTONE{i:02}"),
+                owner,
+                "the-one",
+            ))
+            .await
+    })
+    .await;
+    assert_eq!(count_ok(&results), 1);
+
+    // Twenty uploads with five certificates already there: fifteen.
+    let already = 5;
+    for i in 0..already {
+        store
+            .upload_server_certificate(&server_certificate(
+                &format!("first{i}"),
+                &format!("ASCAFIRST{i:02}"),
+            ))
+            .await
+            .unwrap();
+    }
+    let results = race(|i| async move {
+        store
+            .upload_server_certificate(&server_certificate(
+                &format!("race{i}"),
+                &format!("ASCARACE{i:02}"),
+            ))
+            .await
+    })
+    .await;
+    let limit = Quota::ServerCertificatesPerAccount.limit();
+    assert_eq!(count_ok(&results), limit - already);
+    for result in results.iter().filter(|r| r.is_err()) {
+        assert!(matches!(
+            result,
+            Err(StoreError::LimitExceeded {
+                quota: Quota::ServerCertificatesPerAccount
+            })
+        ));
+    }
+    assert_eq!(
+        store
+            .list_server_certificates(ACCOUNT, None)
+            .await
+            .unwrap()
+            .len(),
+        limit
+    );
+
+    let results = race(|i| async move {
+        store
+            .create_service_credential(&service_credential(
+                &format!("ACCARACE{i:02}"),
+                "racer",
+                "codecommit.amazonaws.com",
+            ))
+            .await
+    })
+    .await;
+    let quota = Quota::ServiceSpecificCredentialsPerUserPerService;
+    assert_eq!(count_ok(&results), quota.limit());
+    let mut slots: Vec<u8> = results
+        .iter()
+        .filter_map(|r| r.as_ref().ok().map(|c| c.slot))
+        .collect();
+    slots.sort_unstable();
+    assert_eq!(slots, [0, 1], "each slot once");
+    for result in results.iter().filter(|r| r.is_err()) {
+        assert!(matches!(result, Err(StoreError::LimitExceeded { quota: q }) if *q == quota));
+    }
+
+    // DeleteUser racing each upload: never a credential without its user.
+    for round in 0..5 {
+        let name = format!("doomedcred{round}");
+        store
+            .create_user(&user(&name, &format!("AIDADC{round}")))
+            .await
+            .unwrap();
+        let key = ssh_key(&format!("APKADOOM{round}"), &name, "k");
+        let certificate = signing_certificate(
+            &format!("CERTDOOM{round}"),
+            KeyOwner::User(name.clone()),
+            &format!("doom{round}"),
+        );
+        let credential = service_credential(
+            &format!("ACCADOOM{round}"),
+            &name,
+            "cassandra.amazonaws.com",
+        );
+        let (deleted, ssh, cert, cred) = futures_util::join!(
+            store.delete_user(ACCOUNT, &name),
+            store.upload_ssh_public_key(&key),
+            store.upload_signing_certificate(&certificate),
+            store.create_service_credential(&credential),
+        );
+        let user_exists = store.get_user(ACCOUNT, &name).await.is_ok();
+        assert_eq!(deleted.is_ok(), !user_exists);
+        if deleted.is_ok() {
+            for created in [ssh.err(), cert.err(), cred.err()] {
+                assert!(
+                    matches!(
+                        created,
+                        Some(StoreError::NotFound {
+                            kind: EntityKind::User,
+                            ..
+                        })
+                    ),
+                    "a credential outlived its user: {created:?}"
+                );
+            }
+        } else {
+            assert!(matches!(deleted, Err(StoreError::DeleteConflict { .. })));
+        }
     }
 }

@@ -37,8 +37,13 @@ conformance!(
     managed_policies,
     mfa_devices,
     login_profiles,
+    ssh_public_keys,
+    signing_certificates,
+    server_certificates,
+    service_credentials,
     cross_account_writes,
-    races
+    races,
+    credential_races
 );
 
 #[tokio::test]

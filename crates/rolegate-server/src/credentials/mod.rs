@@ -51,3 +51,25 @@ pub fn totp_step(seed: &[u8], code: &str, now: i64) -> Option<u64> {
 pub fn totp_code(seed: &[u8], step: u64) -> String {
     rolegate_tokens::mfa::code_at(seed, step * rolegate_tokens::mfa::STEP_SECONDS)
 }
+
+/// A signing certificate id: 28 characters of `A-Z2-7` (AWS's ids have no documented prefix;
+/// the CLI's example is 28 characters, the model allows 24..128).
+pub fn new_signing_certificate_id() -> Result<String, TokenError> {
+    const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let mut random = [0u8; 28];
+    aws_lc_rs::rand::fill(&mut random).map_err(TokenError::from)?;
+    Ok(random
+        .iter()
+        .map(|b| {
+            ALPHABET
+                .get(usize::from(b & 31))
+                .map_or('A', |c| char::from(*c))
+        })
+        .collect())
+}
+
+/// A generated service password or API-key secret: 40 characters of base64, as a secret
+/// access key.
+pub fn new_service_secret() -> Result<String, TokenError> {
+    new_secret_access_key()
+}

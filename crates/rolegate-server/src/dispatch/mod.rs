@@ -64,8 +64,32 @@ use crate::operations::iam::roles::{
     update_assume_role_policy::UpdateAssumeRolePolicy, update_role::UpdateRole,
     update_role_description::UpdateRoleDescription,
 };
+use crate::operations::iam::server_certificates::{
+    delete_server_certificate::DeleteServerCertificate,
+    get_server_certificate::GetServerCertificate, list_server_certificates::ListServerCertificates,
+    update_server_certificate::UpdateServerCertificate,
+    upload_server_certificate::UploadServerCertificate,
+};
+use crate::operations::iam::service_credentials::{
+    create_service_specific_credential::CreateServiceSpecificCredential,
+    delete_service_specific_credential::DeleteServiceSpecificCredential,
+    list_service_specific_credentials::ListServiceSpecificCredentials,
+    reset_service_specific_credential::ResetServiceSpecificCredential,
+    update_service_specific_credential::UpdateServiceSpecificCredential,
+};
+use crate::operations::iam::signing_certificates::{
+    delete_signing_certificate::DeleteSigningCertificate,
+    list_signing_certificates::ListSigningCertificates,
+    update_signing_certificate::UpdateSigningCertificate,
+    upload_signing_certificate::UploadSigningCertificate,
+};
+use crate::operations::iam::ssh_keys::{
+    delete_ssh_public_key::DeleteSshPublicKey, get_ssh_public_key::GetSshPublicKey,
+    list_ssh_public_keys::ListSshPublicKeys, update_ssh_public_key::UpdateSshPublicKey,
+    upload_ssh_public_key::UploadSshPublicKey,
+};
 use crate::operations::iam::tags::{
-    InstanceProfileTags, MfaDeviceTags, PolicyTags, RoleTags, UserTags,
+    InstanceProfileTags, MfaDeviceTags, PolicyTags, RoleTags, ServerCertificateTags, UserTags,
     list_tags::ListResourceTags, tag::TagResource, untag::UntagResource,
 };
 use crate::operations::iam::users::{
@@ -106,6 +130,23 @@ const ROUTES: &[Route] = &[
     route::<ListAccessKeys>(),
     route::<UpdateAccessKey>(),
     route::<DeleteAccessKey>(),
+    // SSH public keys
+    route::<UploadSshPublicKey>(),
+    route::<GetSshPublicKey>(),
+    route::<ListSshPublicKeys>(),
+    route::<UpdateSshPublicKey>(),
+    route::<DeleteSshPublicKey>(),
+    // signing certificates
+    route::<UploadSigningCertificate>(),
+    route::<ListSigningCertificates>(),
+    route::<UpdateSigningCertificate>(),
+    route::<DeleteSigningCertificate>(),
+    // service-specific credentials
+    route::<CreateServiceSpecificCredential>(),
+    route::<ListServiceSpecificCredentials>(),
+    route::<ResetServiceSpecificCredential>(),
+    route::<UpdateServiceSpecificCredential>(),
+    route::<DeleteServiceSpecificCredential>(),
     // groups
     route::<CreateGroup>(),
     route::<GetGroup>(),
@@ -172,6 +213,15 @@ const ROUTES: &[Route] = &[
     route::<TagResource<MfaDeviceTags>>(),
     route::<UntagResource<MfaDeviceTags>>(),
     route::<ListResourceTags<MfaDeviceTags>>(),
+    route::<TagResource<ServerCertificateTags>>(),
+    route::<UntagResource<ServerCertificateTags>>(),
+    route::<ListResourceTags<ServerCertificateTags>>(),
+    // server certificates
+    route::<UploadServerCertificate>(),
+    route::<GetServerCertificate>(),
+    route::<ListServerCertificates>(),
+    route::<UpdateServerCertificate>(),
+    route::<DeleteServerCertificate>(),
     // managed policies and versions
     route::<CreatePolicy>(),
     route::<GetPolicy>(),

@@ -27,7 +27,9 @@ const COUNTS: &str = "SELECT \
     (SELECT COUNT(*) FROM attached_policies WHERE account_id = ?1), \
     (SELECT COUNT(*) FROM mfa_devices WHERE account_id = ?1), \
     (SELECT COUNT(*) FROM mfa_devices WHERE account_id = ?1 AND user_name IS NOT NULL), \
-    (SELECT COUNT(*) FROM access_keys WHERE account_id = ?1 AND owner_kind = 'root')";
+    (SELECT COUNT(*) FROM access_keys WHERE account_id = ?1 AND owner_kind = 'root'), \
+    (SELECT COUNT(*) FROM server_certificates WHERE account_id = ?1), \
+    (SELECT COUNT(*) FROM signing_certificates WHERE account_id = ?1 AND owner_kind = 'root')";
 
 #[async_trait]
 impl Accounts for SqliteStore {
@@ -83,6 +85,8 @@ impl Accounts for SqliteStore {
             mfa_devices: count(6)?,
             mfa_devices_in_use: count(7)?,
             root_access_keys: count(8)?,
+            server_certificates: count(9)?,
+            root_signing_certificates: count(10)?,
         })
     }
 

@@ -16,6 +16,10 @@ mod mfa;
 mod policies;
 mod profiles;
 mod roles;
+mod server_certificates;
+mod service_credentials;
+mod signing_certificates;
+mod ssh_keys;
 mod tags;
 mod users;
 
@@ -34,7 +38,8 @@ use sqlx::{AssertSqlSafe, Row, Sqlite, Transaction};
 use time::OffsetDateTime;
 
 use crate::{
-    EntityKind, Generation, Identity, IdentityKind, Quota, StoreError, Tag, Taggable, TaggableKind,
+    EntityKind, Generation, Identity, IdentityKind, KeyStatus, Quota, StoreError, Tag, Taggable,
+    TaggableKind,
 };
 
 /// The SQLite store.
@@ -221,6 +226,12 @@ fn taggable(kind: TaggableKind) -> (&'static str, &'static str, &'static str, En
             EntityKind::InstanceProfile,
         ),
         TaggableKind::MfaDevice => ("mfa", "mfa_devices", "serial_number", EntityKind::MfaDevice),
+        TaggableKind::ServerCertificate => (
+            "server-certificate",
+            "server_certificates",
+            "name",
+            EntityKind::ServerCertificate,
+        ),
     }
 }
 
@@ -421,6 +432,11 @@ async fn rename_owned_rows(
 
 /// Rows whose `path` begins with `prefix` (`/` when none): the `PathPrefix` of every listing.
 const PATH_PREFIX: &str = "substr(path, 1, length(?2)) = ?2";
+
+/// `Active` / `Inactive` as a credential table stores them.
+fn key_status(text: &str) -> Result<KeyStatus, StoreError> {
+    KeyStatus::parse(text).ok_or_else(|| StoreError::Corrupt(format!("credential status {text}")))
+}
 
 fn step_to_i64(step: u64) -> Result<i64, StoreError> {
     i64::try_from(step).map_err(|_| StoreError::Corrupt(format!("TOTP step {step} out of range")))

@@ -23,7 +23,7 @@ pub(super) fn user_from_row(row: &SqliteRow, tags: Vec<Tag>) -> Result<User, Sto
 }
 
 /// What keeps a user from being deleted, in the order it is reported.
-const USER_BLOCKERS: [(Blocker, &str); 6] = [
+const USER_BLOCKERS: [(Blocker, &str); 9] = [
     (
         Blocker::LoginProfile,
         "SELECT EXISTS(SELECT 1 FROM login_profiles WHERE account_id = ?1 AND user_name = ?2)",
@@ -32,6 +32,20 @@ const USER_BLOCKERS: [(Blocker, &str); 6] = [
         Blocker::AccessKeys,
         "SELECT EXISTS(SELECT 1 FROM access_keys WHERE account_id = ?1 AND owner_kind = 'user' \
          AND owner_name = ?2)",
+    ),
+    (
+        Blocker::SigningCertificates,
+        "SELECT EXISTS(SELECT 1 FROM signing_certificates WHERE account_id = ?1 \
+         AND owner_kind = 'user' AND user_name = ?2)",
+    ),
+    (
+        Blocker::SshPublicKeys,
+        "SELECT EXISTS(SELECT 1 FROM ssh_public_keys WHERE account_id = ?1 AND user_name = ?2)",
+    ),
+    (
+        Blocker::ServiceCredentials,
+        "SELECT EXISTS(SELECT 1 FROM service_credentials WHERE account_id = ?1 \
+         AND user_name = ?2)",
     ),
     (
         Blocker::InlinePolicies,
@@ -148,8 +162,9 @@ impl Users for SqliteStore {
                 .await?;
         }
         if let Some(new_name) = &update.new_name {
-            // Group memberships, MFA devices, the login profile and the password history follow
-            // by their foreign keys' ON UPDATE CASCADE.
+            // Group memberships, MFA devices, the login profile and the password history, SSH
+            // keys, signing certificates and service-specific credentials follow by their foreign
+            // keys' ON UPDATE CASCADE.
             let renamed =
                 sqlx::query("UPDATE users SET name = ? WHERE account_id = ? AND name = ?")
                     .bind(new_name)

@@ -14,7 +14,12 @@ pub mod login_profiles;
 pub mod managed_policies;
 pub mod mfa;
 pub mod roles;
+pub mod server_certificates;
+pub mod service_credentials;
+pub mod signing_certificates;
+pub mod ssh_keys;
 pub mod tags;
+pub mod user_credentials;
 pub mod users;
 
 use base64::Engine as _;

@@ -1,5 +1,5 @@
 //! `ListUserTags`, `ListRoleTags`, `ListPolicyTags`, `ListInstanceProfileTags`,
-//! `ListMFADeviceTags`.
+//! `ListMFADeviceTags`, `ListServerCertificateTags`.
 
 use std::marker::PhantomData;
 

@@ -1,5 +1,5 @@
-//! Tags on users, roles, managed policies, instance profiles and virtual MFA devices: one
-//! generic operation per verb (`TagResource<UserTags>` is TagUser). Tags are also what
+//! Tags on users, roles, managed policies, instance profiles, virtual MFA devices and server
+//! certificates: one generic operation per verb (`TagResource<UserTags>` is TagUser). Tags are also what
 //! `aws:ResourceTag/*` reads when an action on the resource is authorized.
 
 pub mod list_tags;
@@ -10,6 +10,7 @@ use rolegate_protocol::{StringRule, model};
 use rolegate_store::{EntityKind, Taggable, TaggableKind};
 
 use super::managed_policies::{find_policy, policy_resource};
+use super::server_certificates::{certificate_resource, find_certificate};
 use super::{profile_resource, role_resource, user_resource};
 use crate::authorize::Resource;
 use crate::error::{Error, StoreResultExt as _};
@@ -53,6 +54,7 @@ pub struct RoleTags;
 pub struct PolicyTags;
 pub struct InstanceProfileTags;
 pub struct MfaDeviceTags;
+pub struct ServerCertificateTags;
 
 impl TagKind for UserTags {
     const TAG: &'static str = "TagUser";
@@ -169,6 +171,26 @@ fn stored<K: TagKind>(found: Found, name: &str) -> Result<Taggable, Error> {
     match found {
         Found::Stored(taggable) => Ok(taggable),
         Found::Missing | Found::Untagged => Err(missing::<K>(name)),
+    }
+}
+
+impl TagKind for ServerCertificateTags {
+    const TAG: &'static str = "TagServerCertificate";
+    const UNTAG: &'static str = "UntagServerCertificate";
+    const LIST: &'static str = "ListServerCertificateTags";
+    const MEMBER: &'static str = "ServerCertificateName";
+    const RULE: StringRule = model::iam::SERVER_CERTIFICATE_NAME;
+    const ENTITY: EntityKind = EntityKind::ServerCertificate;
+
+    async fn find(ctx: &Ctx<'_>, name: &str) -> Result<(Resource, Found), Error> {
+        let certificate = find_certificate(ctx, name).await?;
+        let taggable = certificate
+            .as_ref()
+            .map(|c| Taggable::new(TaggableKind::ServerCertificate, ctx.account_id(), &c.name));
+        Ok((
+            certificate_resource(ctx, name, certificate.as_ref()),
+            Found::from(taggable),
+        ))
     }
 }
 

@@ -1,4 +1,4 @@
-//! `TagUser`, `TagRole`, `TagPolicy`, `TagInstanceProfile`, `TagMFADevice`.
+//! `TagUser`, `TagRole`, `TagPolicy`, `TagInstanceProfile`, `TagMFADevice`, `TagServerCertificate`.
 
 use std::marker::PhantomData;
 

@@ -1,4 +1,4 @@
-//! `UntagUser`, `UntagRole`, `UntagPolicy`, `UntagInstanceProfile`, `UntagMFADevice`.
+//! `UntagUser`, `UntagRole`, `UntagPolicy`, `UntagInstanceProfile`, `UntagMFADevice`, `UntagServerCertificate`.
 
 use std::marker::PhantomData;
 

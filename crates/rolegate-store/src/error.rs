@@ -22,6 +22,7 @@ pub enum EntityKind {
     AccountAlias,
     PasswordPolicy,
     CredentialReport,
+    DeletionTask,
 }
 
 impl fmt::Display for EntityKind {
@@ -41,6 +42,7 @@ impl fmt::Display for EntityKind {
             Self::AccountAlias => "account alias",
             Self::PasswordPolicy => "password policy",
             Self::CredentialReport => "credential report",
+            Self::DeletionTask => "deletion task",
         };
         f.write_str(name)
     }

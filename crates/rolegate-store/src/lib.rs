@@ -14,22 +14,25 @@ pub mod testkit;
 
 pub use error::{EntityKind, StoreError};
 pub use model::{
-    AccessKey, Account, EntityRef, Group, Identity, IdentityKind, InstanceProfile, KeyOwner,
-    KeyStatus, ManagedPolicy, MfaDevice, PolicyEntities, PolicyScope, PolicyUsage, PolicyUse,
-    PolicyVersion, Rename, Role, RoleUpdate, Tag, Taggable, TaggableKind, User, iam_arn,
+    AccessKey, AccessKeyUse, Account, CredentialReport, DeletionStatus, DeletionTask, EntityRef,
+    Group, Identity, IdentityKind, InstanceProfile, KeyOwner, KeyStatus, ManagedPolicy, MfaDevice,
+    PolicyEntities, PolicyScope, PolicyUsage, PolicyUse, PolicyVersion, Rename, ReportStart, Role,
+    RoleUpdate, RoleUse, Tag, Taggable, TaggableKind, User, iam_arn,
 };
-pub use rules::{Blocker, Quota, inline_policy_limit};
+pub use rules::{Blocker, Quota, SERVICE_ROLE_PATH, inline_policy_limit};
 pub use sqlite::SqliteStore;
 pub use store::{
-    AccessKeys, AccountCounts, Accounts, Generation, Groups, IdentityPolicies, InstanceProfiles,
-    ManagedPolicies, MfaDevices, PolicySize, Roles, Store, Tags, Users,
+    AccessKeys, AccountCounts, Accounts, CredentialReports, Generation, Groups, IdentityPolicies,
+    InstanceProfiles, LastUsed, ManagedPolicies, MfaDevices, PolicySize, Roles, ServiceLinkedRoles,
+    Store, Tags, Users,
 };
 
 /// `use rolegate_store::prelude::*` brings `Store` and every family trait into scope, so their
 /// methods can be called on a `dyn Store`.
 pub mod prelude {
     pub use crate::store::{
-        AccessKeys, Accounts, Generation, Groups, IdentityPolicies, InstanceProfiles,
-        ManagedPolicies, MfaDevices, Roles, Store, Tags, Users,
+        AccessKeys, Accounts, CredentialReports, Generation, Groups, IdentityPolicies,
+        InstanceProfiles, LastUsed, ManagedPolicies, MfaDevices, Roles, ServiceLinkedRoles, Store,
+        Tags, Users,
     };
 }

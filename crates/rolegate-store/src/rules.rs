@@ -77,6 +77,10 @@ pub fn inline_policy_limit(kind: crate::IdentityKind) -> usize {
     }
 }
 
+/// The path prefix of service-linked roles: AWS's to create and delete
+/// (CreateServiceLinkedRole / DeleteServiceLinkedRole), nobody's to change.
+pub const SERVICE_ROLE_PATH: &str = "/aws-service-role/";
+
 /// What keeps an entity from being deleted (`DeleteConflict`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Blocker {

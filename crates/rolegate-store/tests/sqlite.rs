@@ -32,6 +32,9 @@ conformance!(
     managed_policies,
     mfa_devices,
     cross_account_writes,
+    last_used,
+    credential_reports,
+    service_linked_roles,
     races
 );
 

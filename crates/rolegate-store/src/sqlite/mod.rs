@@ -11,10 +11,13 @@
 mod accounts;
 mod groups;
 mod keys;
+mod last_used;
 mod mfa;
 mod policies;
 mod profiles;
+mod reports;
 mod roles;
+mod service_linked;
 mod tags;
 mod users;
 

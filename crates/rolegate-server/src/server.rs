@@ -1,6 +1,6 @@
 //! Starting and stopping the service: data directory (SQLite store, key ring, audit log),
 //! bootstrap, listener, and graceful shutdown on SIGINT/SIGTERM (in-flight requests finish,
-//! the audit log is flushed and synced).
+//! the last-used records are written, the audit log is flushed and synced).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -13,6 +13,7 @@ use crate::audit::AuditLog;
 use crate::connections::Workers;
 use crate::credentials::Sealer;
 use crate::directory::Directory;
+use crate::last_used::{Flusher, Tracker};
 use crate::state::AppState;
 use crate::{bootstrap, receive};
 
@@ -61,6 +62,7 @@ pub enum ServerError {
 pub struct Service {
     state: Arc<AppState>,
     audit_writer: std::thread::JoinHandle<()>,
+    last_used: Flusher,
 }
 
 impl Service {
@@ -88,9 +90,12 @@ impl Service {
                 path: audit_path.clone(),
                 source,
             })?;
+        let tracker = Arc::new(Tracker::default());
+        let last_used = Flusher::start(Arc::clone(&tracker), Arc::clone(&store));
         let state = Arc::new(AppState {
             directory: Directory::new(Arc::clone(&store)),
             store,
+            last_used: tracker,
             sealer,
             signing_keys: SigningKeyCache::new(4096),
             audit,
@@ -114,6 +119,7 @@ impl Service {
         Ok(Self {
             state,
             audit_writer,
+            last_used,
         })
     }
 
@@ -123,8 +129,10 @@ impl Service {
         receive::router(Arc::clone(&self.state))
     }
 
-    /// Flushes and syncs the audit log once every router handed out is dropped.
+    /// Writes the last-used records one last time, then flushes and syncs the audit log once
+    /// every router handed out is dropped.
     pub async fn close(self) {
+        self.last_used.stop().await;
         // Dropping the last sender ends the audit writer, which flushes and syncs.
         drop(self.state);
         let writer = self.audit_writer;

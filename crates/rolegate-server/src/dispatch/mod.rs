@@ -9,11 +9,13 @@ use rolegate_protocol::{AwsError, Service};
 use crate::operation::{Route, route};
 use crate::operations::iam::access_keys::{
     create_access_key::CreateAccessKey, delete_access_key::DeleteAccessKey,
-    list_access_keys::ListAccessKeys, update_access_key::UpdateAccessKey,
+    get_access_key_last_used::GetAccessKeyLastUsed, list_access_keys::ListAccessKeys,
+    update_access_key::UpdateAccessKey,
 };
 use crate::operations::iam::account::{
     create_account_alias::CreateAccountAlias, delete_account_alias::DeleteAccountAlias,
-    get_account_summary::GetAccountSummary, list_account_aliases::ListAccountAliases,
+    generate_credential_report::GenerateCredentialReport, get_account_summary::GetAccountSummary,
+    get_credential_report::GetCredentialReport, list_account_aliases::ListAccountAliases,
 };
 use crate::operations::iam::authorization_details::GetAccountAuthorizationDetails;
 use crate::operations::iam::groups::{
@@ -54,6 +56,11 @@ use crate::operations::iam::roles::{
     update_assume_role_policy::UpdateAssumeRolePolicy, update_role::UpdateRole,
     update_role_description::UpdateRoleDescription,
 };
+use crate::operations::iam::service_linked_roles::{
+    create_service_linked_role::CreateServiceLinkedRole,
+    delete_service_linked_role::DeleteServiceLinkedRole,
+    get_service_linked_role_deletion_status::GetServiceLinkedRoleDeletionStatus,
+};
 use crate::operations::iam::tags::{
     InstanceProfileTags, MfaDeviceTags, PolicyTags, RoleTags, UserTags,
     list_tags::ListResourceTags, tag::TagResource, untag::UntagResource,
@@ -90,6 +97,7 @@ const ROUTES: &[Route] = &[
     route::<ListAccessKeys>(),
     route::<UpdateAccessKey>(),
     route::<DeleteAccessKey>(),
+    route::<GetAccessKeyLastUsed>(),
     // groups
     route::<CreateGroup>(),
     route::<GetGroup>(),
@@ -109,6 +117,10 @@ const ROUTES: &[Route] = &[
     route::<DeleteRole>(),
     route::<PutRolePermissionsBoundary>(),
     route::<DeleteRolePermissionsBoundary>(),
+    // service-linked roles
+    route::<CreateServiceLinkedRole>(),
+    route::<DeleteServiceLinkedRole>(),
+    route::<GetServiceLinkedRoleDeletionStatus>(),
     // instance profiles
     route::<CreateInstanceProfile>(),
     route::<GetInstanceProfile>(),
@@ -180,6 +192,8 @@ const ROUTES: &[Route] = &[
     route::<CreateAccountAlias>(),
     route::<DeleteAccountAlias>(),
     route::<ListAccountAliases>(),
+    route::<GenerateCredentialReport>(),
+    route::<GetCredentialReport>(),
     route::<GetAccountAuthorizationDetails>(),
 ];
 

@@ -12,6 +12,7 @@ pub mod instance_profiles;
 pub mod managed_policies;
 pub mod mfa;
 pub mod roles;
+pub mod service_linked_roles;
 pub mod tags;
 pub mod users;
 

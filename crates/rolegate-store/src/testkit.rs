@@ -1252,6 +1252,28 @@ pub async fn cross_account_writes(store: &dyn Store) {
     );
 }
 
+/// Keys list oldest first, and keys made in the same second in the order they were made (the
+/// credential report's `access_key_1` is the first), not by id.
+pub async fn keys_in_creation_order(store: &dyn Store) {
+    seed_account(store).await;
+    store.create_user(&user("twice", "AIDAT")).await.unwrap();
+    let owner = KeyOwner::User("twice".into());
+    for id in ["AKIAZZZZ", "AKIAAAAA"] {
+        store
+            .create_access_key(&access_key(id, owner.clone()))
+            .await
+            .unwrap();
+    }
+    let ids: Vec<String> = store
+        .list_access_keys(ACCOUNT, &owner)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|k| k.access_key_id)
+        .collect();
+    assert_eq!(ids, ["AKIAZZZZ", "AKIAAAAA"]);
+}
+
 fn at(seconds: i64) -> OffsetDateTime {
     now() + time::Duration::seconds(seconds)
 }

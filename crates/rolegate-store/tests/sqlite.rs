@@ -32,6 +32,7 @@ conformance!(
     managed_policies,
     mfa_devices,
     cross_account_writes,
+    keys_in_creation_order,
     last_used,
     credential_reports,
     service_linked_roles,

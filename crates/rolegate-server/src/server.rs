@@ -90,12 +90,10 @@ impl Service {
                 path: audit_path.clone(),
                 source,
             })?;
-        let tracker = Arc::new(Tracker::default());
-        let last_used = Flusher::start(Arc::clone(&tracker), Arc::clone(&store));
         let state = Arc::new(AppState {
             directory: Directory::new(Arc::clone(&store)),
             store,
-            last_used: tracker,
+            last_used: Arc::new(Tracker::default()),
             sealer,
             signing_keys: SigningKeyCache::new(4096),
             audit,
@@ -116,6 +114,8 @@ impl Service {
             }
             None => {}
         }
+        // Started once the service can start at all, so a failed start leaves no task behind.
+        let last_used = Flusher::start(Arc::clone(&state.last_used), Arc::clone(&state.store));
         Ok(Self {
             state,
             audit_writer,

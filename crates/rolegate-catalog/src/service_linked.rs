@@ -129,7 +129,6 @@ fn parse(text: &'static str) -> Catalogue {
             policy: row.policy,
         });
     }
-    let mut errors = Vec::new();
     roles.sort_by(|a, b| a.service.cmp(b.service));
     roles.dedup_by(|later, earlier| {
         let duplicate = later.service == earlier.service;
@@ -223,5 +222,13 @@ mod tests {
         ));
         assert_eq!(catalogue.roles.len(), 1);
         assert_eq!(catalogue.errors.len(), 1);
+        // A row with an empty field is left out and reported, beside a duplicate.
+        let catalogue = parse(concat!(
+            r#"[{"service":"a","role_name":"","custom_suffix":false,"policy":null,"source":"s"},"#,
+            r#" {"service":"b","role_name":"B","custom_suffix":false,"policy":null,"source":"s"},"#,
+            r#" {"service":"b","role_name":"C","custom_suffix":false,"policy":null,"source":"s"}]"#
+        ));
+        assert_eq!(catalogue.roles.len(), 1);
+        assert_eq!(catalogue.errors.len(), 2, "{:?}", catalogue.errors);
     }
 }

@@ -132,6 +132,19 @@ impl AwsError {
         }
     }
 
+    /// `ReportNotPresent` 410: GetCredentialReport before any report was generated. AWS sends
+    /// no text (the SDKs show an empty message); Rolegate omits `<Message>`, as for
+    /// `MalformedInput` (whether AWS sends none or an empty one is unrecorded).
+    pub fn report_not_present() -> Self {
+        AwsError::without_message("ReportNotPresent", 410)
+    }
+
+    /// `ReportInProgress` 404: GetCredentialReport while the report is being generated; no text,
+    /// as for [`AwsError::report_not_present`].
+    pub fn report_in_progress() -> Self {
+        AwsError::without_message("ReportInProgress", 404)
+    }
+
     /// `RequestEntityTooLarge` 413 for a body over [`crate::MAX_BODY_BYTES`]; AWS sends no body
     /// (see [`AwsError::has_body`]), so the code never reaches the client.
     pub fn request_entity_too_large() -> Self {

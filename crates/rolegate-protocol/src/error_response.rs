@@ -96,6 +96,29 @@ mod tests {
     }
 
     #[test]
+    fn credential_report_errors_have_no_message() {
+        for (error, code, status) in [
+            (AwsError::report_not_present(), "ReportNotPresent", 410),
+            (AwsError::report_in_progress(), "ReportInProgress", 404),
+        ] {
+            assert_eq!(error.status, status);
+            assert_eq!(
+                error.to_xml(Service::Iam, "r").unwrap(),
+                format!(
+                    "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">
+  <Error>
+    <Type>Sender</Type>
+    <Code>{code}</Code>
+  </Error>
+  <RequestId>r</RequestId>
+</ErrorResponse>
+"
+                )
+            );
+        }
+    }
+
+    #[test]
     fn invalid_action_uses_the_fault_namespace() {
         let xml = AwsError::invalid_action("NoSuchAction", Some("2010-05-08"))
             .to_xml(Service::Iam, "r")

@@ -88,6 +88,13 @@ pub mod iam {
     pub const ROLE_MAX_SESSION_DURATION: IntRule = IntRule::range(3600, 43200);
     /// `maxItemsType`: 1..1000.
     pub const MAX_ITEMS: IntRule = IntRule::range(1, 1000);
+    /// CreateServiceLinkedRole's `AWSServiceName` (`groupNameType`): 1..128, `[\w+=,.@-]+`.
+    pub const AWS_SERVICE_NAME: StringRule =
+        StringRule::length(1, 128).pattern(Pattern::EntityName);
+    /// CreateServiceLinkedRole's `CustomSuffix` (`customSuffixType`): 1..64, `[\w+=,.@-]+`.
+    pub const CUSTOM_SUFFIX: StringRule = StringRule::length(1, 64).pattern(Pattern::EntityName);
+    /// `DeletionTaskIdType`: 1..1000, no pattern.
+    pub const DELETION_TASK_ID: StringRule = StringRule::length(1, 1000);
     /// `markerType`: 1..320.
     pub const MARKER: StringRule = StringRule::length(1, 320).pattern(Pattern::Marker);
     /// `policyVersionIdType`: pattern only.

@@ -222,6 +222,7 @@ pub mod texts {
             EntityKind::ServiceCredential => {
                 format!("The Service Specific Credential with id {name} cannot be found.")
             }
+            EntityKind::DeletionTask => no_such_deletion_task(name),
             EntityKind::Account | EntityKind::CredentialReport => {
                 return None;
             }
@@ -372,6 +373,48 @@ pub mod texts {
         )
     }
 
+    /// CreateServiceLinkedRole when the service's role (with that suffix) exists.
+    pub fn service_role_name_taken(name: &str) -> String {
+        format!(
+            "Service role name {name} has been taken in this account, please try a different suffix."
+        )
+    }
+
+    /// A `CustomSuffix` for a service that takes none (no final period, as AWS writes it).
+    pub fn custom_suffix_not_allowed(service: &str) -> String {
+        format!("Custom suffix is not allowed for {service}")
+    }
+
+    /// Unconfirmed: AWS's text for an `AWSServiceName` with no service-linked role is not
+    /// recorded; this follows the suffix text's pattern.
+    pub fn no_service_linked_role(service: &str) -> String {
+        format!("Service linked role is not supported for {service}")
+    }
+
+    /// Unconfirmed: the text for a suffixed name longer than RoleName's 64 characters.
+    pub fn service_role_name_too_long(name: &str) -> String {
+        format!("Service role name {name} exceeds the maximum length of 64 characters.")
+    }
+
+    /// Unconfirmed: DeleteServiceLinkedRole on a customer role. NoSuchEntity (its one
+    /// modeled client error besides LimitExceeded), worded as the role texts are.
+    pub fn not_service_linked(name: &str) -> String {
+        format!("The role with name {name} is not a service-linked role.")
+    }
+
+    /// Unconfirmed: a well-formed deletion task id that names no task of the account.
+    pub fn no_such_deletion_task(id: &str) -> String {
+        format!("The deletion task with id {id} cannot be found.")
+    }
+
+    /// Unconfirmed: a `DeletionTaskId` that is not `task/aws-service-role/<service>/<role>/<id>`
+    /// (InvalidInput is in the action's modeled errors).
+    pub fn invalid_deletion_task(id: &str) -> String {
+        format!("Invalid deletion task id: {id}")
+    }
+
+    /// GenerateCredentialReport's `Description` when the account had no report.
+    pub const REPORT_STARTED: &str = "No report exists. Starting a new report generation task";
     pub const INVALID_PATH: &str = "The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.";
     pub const NON_USER_CREDENTIALS: &str =
         "Must specify userName when calling with non-User credentials";

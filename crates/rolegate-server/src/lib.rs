@@ -15,6 +15,7 @@ mod credentials;
 mod directory;
 mod dispatch;
 mod error;
+mod last_used;
 mod operation;
 mod operations;
 mod pipeline;

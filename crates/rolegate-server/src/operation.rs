@@ -88,7 +88,18 @@ impl Ctx<'_> {
 
     /// Requires an identity-based permission for `action` on `resource`, recording the decision.
     pub fn authorize(&mut self, action: &str, resource: &Resource) -> Result<(), Error> {
-        let (record, result) = authorize::require(self.caller, &self.facts, action, resource);
+        self.authorize_with(action, resource, &[])
+    }
+
+    /// As [`Ctx::authorize`], with the action's own condition keys in the request context.
+    pub fn authorize_with(
+        &mut self,
+        action: &str,
+        resource: &Resource,
+        context: &[(&str, &str)],
+    ) -> Result<(), Error> {
+        let (record, result) =
+            authorize::require(self.caller, &self.facts, action, resource, context);
         self.decisions.push(record);
         result.map_err(Error::from)
     }
@@ -103,7 +114,8 @@ impl Ctx<'_> {
         resource: &Resource,
         granted: bool,
     ) -> Result<(), Error> {
-        let (mut record, result) = authorize::require(self.caller, &self.facts, action, resource);
+        let (mut record, result) =
+            authorize::require(self.caller, &self.facts, action, resource, &[]);
         let result = match result {
             Err(_) if granted && record.decision == Decision::ImplicitlyDenied => {
                 record.decision = Decision::Allowed;

@@ -1,6 +1,6 @@
 //! Starting and stopping the service: data directory (SQLite store, key ring, audit log),
 //! bootstrap, listener, and graceful shutdown on SIGINT/SIGTERM (in-flight requests finish,
-//! the audit log is flushed and synced).
+//! the last-used records are written, the audit log is flushed and synced).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -14,6 +14,7 @@ pub use crate::connections::ConnectionLimits;
 use crate::connections::Workers;
 use crate::credentials::Sealer;
 use crate::directory::Directory;
+use crate::last_used::{Flusher, Tracker};
 use crate::state::AppState;
 use crate::{bootstrap, receive};
 
@@ -64,6 +65,7 @@ pub enum ServerError {
 pub struct Service {
     state: Arc<AppState>,
     audit_writer: std::thread::JoinHandle<()>,
+    last_used: Flusher,
 }
 
 impl Service {
@@ -94,6 +96,7 @@ impl Service {
         let state = Arc::new(AppState {
             directory: Directory::new(Arc::clone(&store)),
             store,
+            last_used: Arc::new(Tracker::default()),
             sealer,
             signing_keys: SigningKeyCache::new(4096),
             audit,
@@ -118,9 +121,12 @@ impl Service {
             }
             None => {}
         }
+        // Started once the service can start at all, so a failed start leaves no task behind.
+        let last_used = Flusher::start(Arc::clone(&state.last_used), Arc::clone(&state.store));
         Ok(Self {
             state,
             audit_writer,
+            last_used,
         })
     }
 
@@ -130,8 +136,10 @@ impl Service {
         receive::router(Arc::clone(&self.state))
     }
 
-    /// Flushes and syncs the audit log once every router handed out is dropped.
+    /// Writes the last-used records one last time, then flushes and syncs the audit log once
+    /// every router handed out is dropped.
     pub async fn close(self) {
+        self.last_used.stop().await;
         // Dropping the last sender ends the audit writer, which flushes and syncs.
         drop(self.state);
         let writer = self.audit_writer;

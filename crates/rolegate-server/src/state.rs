@@ -1,5 +1,6 @@
 //! What every request handler shares: the store, the cached directory of principals and
-//! policies, the session key ring, the signing-key cache and the audit log.
+//! policies, the session key ring, the signing-key cache, the audit log and the unflushed
+//! last-used records.
 
 use std::sync::Arc;
 
@@ -9,6 +10,7 @@ use rolegate_store::Store;
 use crate::audit::AuditLog;
 use crate::credentials::Sealer;
 use crate::directory::Directory;
+use crate::last_used::Tracker;
 
 /// Shared, immutable-after-start server state.
 #[derive(Debug)]
@@ -18,6 +20,8 @@ pub struct AppState {
     pub sealer: Sealer,
     pub signing_keys: SigningKeyCache,
     pub audit: AuditLog,
+    /// Uses of long-term keys and roles not yet written to the store.
+    pub last_used: Arc<Tracker>,
     /// The region reported in responses and `aws:RequestedRegion` when the scope has none.
     pub region: String,
     /// Added to the system clock (tests only: lets a black-box test reach a session's expiry).

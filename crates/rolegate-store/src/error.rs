@@ -27,6 +27,7 @@ pub enum EntityKind {
     LoginProfile,
     PasswordPolicy,
     CredentialReport,
+    DeletionTask,
 }
 
 impl fmt::Display for EntityKind {
@@ -51,6 +52,7 @@ impl fmt::Display for EntityKind {
             Self::LoginProfile => "login profile",
             Self::PasswordPolicy => "password policy",
             Self::CredentialReport => "credential report",
+            Self::DeletionTask => "deletion task",
         };
         f.write_str(name)
     }

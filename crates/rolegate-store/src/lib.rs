@@ -14,26 +14,29 @@ pub mod testkit;
 
 pub use error::{EntityKind, StoreError};
 pub use model::{
-    AccessKey, Account, EntityRef, Group, Identity, IdentityKind, InstanceProfile, KeyOwner,
-    KeyStatus, LoginProfile, LoginProfileUpdate, ManagedPolicy, MfaDevice, NewPassword,
-    PasswordGuard, PasswordPolicy, PolicyEntities, PolicyScope, PolicyUsage, PolicyUse,
-    PolicyVersion, Rename, Role, RoleUpdate, ServerCertificate, ServiceCredential,
-    SigningCertificate, SshPublicKey, Tag, Taggable, TaggableKind, User, iam_arn,
+    AccessKey, AccessKeyUse, Account, CredentialReport, DeletionStatus, DeletionTask, EntityRef,
+    Group, Identity, IdentityKind, InstanceProfile, KeyOwner, KeyStatus, LoginProfile,
+    LoginProfileUpdate, ManagedPolicy, MfaDevice, NewPassword, PasswordGuard, PasswordPolicy,
+    PolicyEntities, PolicyScope, PolicyUsage, PolicyUse, PolicyVersion, Rename, ReportStart, Role,
+    RoleUpdate, RoleUse, ServerCertificate, ServiceCredential, SigningCertificate, SshPublicKey,
+    Tag, Taggable, TaggableKind, User, iam_arn,
 };
-pub use rules::{Blocker, PASSWORD_HISTORY, Quota, inline_policy_limit};
+pub use rules::{Blocker, PASSWORD_HISTORY, Quota, SERVICE_ROLE_PATH, inline_policy_limit};
 pub use sqlite::SqliteStore;
 pub use store::{
-    AccessKeys, AccountCounts, Accounts, Generation, Groups, IdentityPolicies, InstanceProfiles,
-    LoginProfiles, ManagedPolicies, MfaDevices, PolicySize, Roles, ServerCertificates,
-    ServiceCredentials, SigningCertificates, SshPublicKeys, Store, Tags, Users,
+    AccessKeys, AccountCounts, Accounts, CredentialReports, Generation, Groups, IdentityPolicies,
+    InstanceProfiles, LastUsed, LoginProfiles, ManagedPolicies, MfaDevices, PolicySize, Roles,
+    ServerCertificates, ServiceCredentials, ServiceLinkedRoles, SigningCertificates, SshPublicKeys,
+    Store, Tags, Users,
 };
 
 /// `use rolegate_store::prelude::*` brings `Store` and every family trait into scope, so their
 /// methods can be called on a `dyn Store`.
 pub mod prelude {
     pub use crate::store::{
-        AccessKeys, Accounts, Generation, Groups, IdentityPolicies, InstanceProfiles,
-        LoginProfiles, ManagedPolicies, MfaDevices, Roles, ServerCertificates, ServiceCredentials,
-        SigningCertificates, SshPublicKeys, Store, Tags, Users,
+        AccessKeys, Accounts, CredentialReports, Generation, Groups, IdentityPolicies,
+        InstanceProfiles, LastUsed, LoginProfiles, ManagedPolicies, MfaDevices, Roles,
+        ServerCertificates, ServiceCredentials, ServiceLinkedRoles, SigningCertificates,
+        SshPublicKeys, Store, Tags, Users,
     };
 }

@@ -526,6 +526,86 @@ pub struct ServiceCredential {
     pub expires_at: Option<OffsetDateTime>,
 }
 
+/// The newest use of a long-term access key: when, for which service (the signing name, `iam`,
+/// `sts`) and in which region (the signing region).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessKeyUse {
+    pub access_key_id: String,
+    pub used_at: OffsetDateTime,
+    pub service: String,
+    pub region: String,
+}
+
+/// The newest AssumeRole of a role, by its unique id (`AROA…`), so that a role deleted and
+/// recreated under the same name starts unused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoleUse {
+    pub role_id: String,
+    pub used_at: OffsetDateTime,
+    pub region: String,
+}
+
+/// An account's one credential report, as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CredentialReport {
+    pub account_id: String,
+    /// When the generation that made (or is making) it started.
+    pub started_at: OffsetDateTime,
+    /// The finished report: when it was generated and its CSV; `None` while in progress.
+    pub generated: Option<(OffsetDateTime, Vec<u8>)>,
+}
+
+/// What `start_credential_report` did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportStart {
+    /// A generation was started at the given time; `first` when the account had no report.
+    Started { first: bool },
+    /// Another generation is under way.
+    InProgress,
+    /// The existing report is recent enough and stays.
+    Complete,
+}
+
+/// `GetServiceLinkedRoleDeletionStatus`'s `Status`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeletionStatus {
+    Succeeded,
+    InProgress,
+    Failed,
+    NotStarted,
+}
+
+impl DeletionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Succeeded => "SUCCEEDED",
+            Self::InProgress => "IN_PROGRESS",
+            Self::Failed => "FAILED",
+            Self::NotStarted => "NOT_STARTED",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "SUCCEEDED" => Self::Succeeded,
+            "IN_PROGRESS" => Self::InProgress,
+            "FAILED" => Self::Failed,
+            "NOT_STARTED" => Self::NotStarted,
+            _ => return None,
+        })
+    }
+}
+
+/// A `DeleteServiceLinkedRole` task (`task/aws-service-role/<service>/<role>/<uuid>`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeletionTask {
+    pub task_id: String,
+    pub account_id: String,
+    pub role_name: String,
+    pub status: DeletionStatus,
+    pub created_at: OffsetDateTime,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -94,6 +94,9 @@ pub fn inline_policy_limit(kind: crate::IdentityKind) -> usize {
 /// How many of a user's previous password hashes are kept: the most `PasswordReusePrevention`
 /// can ask for.
 pub const PASSWORD_HISTORY: usize = 24;
+/// The path prefix of service-linked roles: AWS's to create and delete
+/// (CreateServiceLinkedRole / DeleteServiceLinkedRole), nobody's to change.
+pub const SERVICE_ROLE_PATH: &str = "/aws-service-role/";
 
 /// What keeps an entity from being deleted (`DeleteConflict`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

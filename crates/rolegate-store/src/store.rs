@@ -10,11 +10,11 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use crate::{
-    AccessKey, Account, Group, Identity, InstanceProfile, KeyOwner, KeyStatus, LoginProfile,
-    LoginProfileUpdate, ManagedPolicy, MfaDevice, PasswordGuard, PasswordPolicy, PolicyEntities,
-    PolicyScope, PolicyUsage, PolicyUse, PolicyVersion, Rename, Role, RoleUpdate,
-    ServerCertificate, ServiceCredential, SigningCertificate, SshPublicKey, StoreError, Tag,
-    Taggable, User,
+    AccessKey, AccessKeyUse, Account, CredentialReport, DeletionTask, Group, Identity,
+    InstanceProfile, KeyOwner, KeyStatus, LoginProfile, LoginProfileUpdate, ManagedPolicy,
+    MfaDevice, PasswordGuard, PasswordPolicy, PolicyEntities, PolicyScope, PolicyUsage, PolicyUse,
+    PolicyVersion, Rename, ReportStart, Role, RoleUpdate, RoleUse, ServerCertificate,
+    ServiceCredential, SigningCertificate, SshPublicKey, StoreError, Tag, Taggable, User,
 };
 
 /// Rolegate's persistent IAM state: every family below. Implementations make each method atomic
@@ -36,6 +36,9 @@ pub trait Store:
     + SigningCertificates
     + ServerCertificates
     + ServiceCredentials
+    + LastUsed
+    + CredentialReports
+    + ServiceLinkedRoles
     + Send
     + Sync
     + std::fmt::Debug
@@ -59,6 +62,9 @@ impl<T> Store for T where
         + SigningCertificates
         + ServerCertificates
         + ServiceCredentials
+        + LastUsed
+        + CredentialReports
+        + ServiceLinkedRoles
         + Send
         + Sync
         + std::fmt::Debug
@@ -615,4 +621,86 @@ pub trait ServiceCredentials: Send + Sync {
         user_name: &str,
         credential_id: &str,
     ) -> Result<(), StoreError>;
+}
+
+/// The newest use of each long-term access key and each role. Uses are recorded in batches (the
+/// server keeps them in memory between flushes), so recording is one transaction per batch and
+/// never moves the cache generation: it changes nothing a cached entry holds.
+#[async_trait]
+pub trait LastUsed: Send + Sync {
+    /// Upserts the batch in one transaction; a stored use newer than the batch's stays, and a use
+    /// of a key or role that no longer exists is dropped.
+    async fn record_last_used(
+        &self,
+        keys: &[AccessKeyUse],
+        roles: &[RoleUse],
+    ) -> Result<(), StoreError>;
+    async fn access_key_last_used(
+        &self,
+        access_key_id: &str,
+    ) -> Result<Option<AccessKeyUse>, StoreError>;
+    async fn role_last_used(&self, role_id: &str) -> Result<Option<RoleUse>, StoreError>;
+    /// The stored uses of every key of the account (root, users and service identities).
+    async fn access_key_uses(&self, account_id: &str) -> Result<Vec<AccessKeyUse>, StoreError>;
+    /// The stored uses of every role of the account.
+    async fn role_uses(&self, account_id: &str) -> Result<Vec<RoleUse>, StoreError>;
+}
+
+/// The account's one credential report. Generating is two steps, start and finish, so that a
+/// generation is seen in progress by everyone else, and at most one runs per account.
+#[async_trait]
+pub trait CredentialReports: Send + Sync {
+    /// Starts a generation at `at` unless the finished report is younger than `max_age`
+    /// (`Complete`) or another generation started less than `abandoned_after` ago
+    /// (`InProgress`); an older unfinished one is taken over.
+    async fn start_credential_report(
+        &self,
+        account_id: &str,
+        at: OffsetDateTime,
+        max_age: time::Duration,
+        abandoned_after: time::Duration,
+    ) -> Result<ReportStart, StoreError>;
+    /// Stores the report of the generation started at `started_at`; `NotFound` when that
+    /// generation was taken over since.
+    async fn finish_credential_report(
+        &self,
+        account_id: &str,
+        started_at: OffsetDateTime,
+        generated_at: OffsetDateTime,
+        content: &[u8],
+    ) -> Result<(), StoreError>;
+    async fn get_credential_report(
+        &self,
+        account_id: &str,
+    ) -> Result<Option<CredentialReport>, StoreError>;
+}
+
+/// Roles that belong to an AWS service: created with their service's policy, deleted only with
+/// a deletion task.
+#[async_trait]
+pub trait ServiceLinkedRoles: Send + Sync {
+    /// Creates the role (within `RolesPerAccount`; `AlreadyExists` when the name is taken) with
+    /// `policy_arn` (an AWS-managed service-role policy, not checked) attached, in one
+    /// transaction.
+    async fn create_service_linked_role(
+        &self,
+        role: &Role,
+        policy_arn: Option<&str>,
+    ) -> Result<(), StoreError>;
+    /// Deletes the service-linked role `name` (its attachments, inline policies and tags with
+    /// it) and records `task`, in one transaction. `NotFound` for no such role, `Conflict` for a
+    /// role that is not service-linked; a role still in an instance profile is refused
+    /// (`DeleteConflict`).
+    async fn delete_service_linked_role(
+        &self,
+        account_id: &str,
+        name: &str,
+        task: &DeletionTask,
+    ) -> Result<(), StoreError>;
+    /// A task of `account_id` (`NotFound` for another account's).
+    async fn get_deletion_task(
+        &self,
+        account_id: &str,
+        task_id: &str,
+    ) -> Result<DeletionTask, StoreError>;
 }

@@ -18,9 +18,10 @@ use time::OffsetDateTime;
 
 use crate::prelude::*;
 use crate::{
-    AccessKey, Account, Blocker, EntityKind, Group, Identity, InstanceProfile, KeyOwner, KeyStatus,
-    LoginProfile, LoginProfileUpdate, ManagedPolicy, MfaDevice, NewPassword, PASSWORD_HISTORY,
-    PasswordGuard, PasswordPolicy, PolicyScope, PolicyUsage, Quota, Rename, Role, RoleUpdate,
+    AccessKey, AccessKeyUse, Account, Blocker, DeletionStatus, DeletionTask, EntityKind, Group,
+    Identity, InstanceProfile, KeyOwner, KeyStatus, LoginProfile, LoginProfileUpdate,
+    ManagedPolicy, MfaDevice, NewPassword, PASSWORD_HISTORY, PasswordGuard, PasswordPolicy,
+    PolicyScope, PolicyUsage, Quota, Rename, ReportStart, Role, RoleUpdate, RoleUse,
     ServerCertificate, ServiceCredential, SigningCertificate, SshPublicKey, StoreError, Tag,
     Taggable, TaggableKind, User,
 };
@@ -1557,6 +1558,342 @@ pub async fn cross_account_writes(store: &dyn Store) {
     );
 }
 
+/// Keys list oldest first, and keys made in the same second in the order they were made (the
+/// credential report's `access_key_1` is the first), not by id.
+pub async fn keys_in_creation_order(store: &dyn Store) {
+    seed_account(store).await;
+    store.create_user(&user("twice", "AIDAT")).await.unwrap();
+    let owner = KeyOwner::User("twice".into());
+    for id in ["AKIAZZZZ", "AKIAAAAA"] {
+        store
+            .create_access_key(&access_key(id, owner.clone()))
+            .await
+            .unwrap();
+    }
+    let ids: Vec<String> = store
+        .list_access_keys(ACCOUNT, &owner)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|k| k.access_key_id)
+        .collect();
+    assert_eq!(ids, ["AKIAZZZZ", "AKIAAAAA"]);
+}
+
+fn at(seconds: i64) -> OffsetDateTime {
+    now() + time::Duration::seconds(seconds)
+}
+
+fn key_use(id: &str, seconds: i64, service: &str) -> AccessKeyUse {
+    AccessKeyUse {
+        access_key_id: id.to_owned(),
+        used_at: at(seconds),
+        service: service.to_owned(),
+        region: "eu-west-1".to_owned(),
+    }
+}
+
+fn role_use(id: &str, seconds: i64) -> RoleUse {
+    RoleUse {
+        role_id: id.to_owned(),
+        used_at: at(seconds),
+        region: "us-east-2".to_owned(),
+    }
+}
+
+/// Last-used records: a batch upserts, the newest use wins whatever order batches arrive in,
+/// uses of keys and roles that are gone are dropped, and a deleted key or role takes its record
+/// with it (a role recreated under the same name starts unused). Recording moves no generation.
+pub async fn last_used(store: &dyn Store) {
+    seed_account(store).await;
+    seed_other_account(store).await;
+    store.create_user(&user("alice", "AIDAA")).await.unwrap();
+    let alice = KeyOwner::User("alice".into());
+    store
+        .create_access_key(&access_key("AKIAUSED", alice.clone()))
+        .await
+        .unwrap();
+    store
+        .create_access_key(&access_key("AKIAROOT", KeyOwner::Root))
+        .await
+        .unwrap();
+    let mut theirs = access_key("AKIATHEIRS", KeyOwner::Root);
+    theirs.account_id = OTHER_ACCOUNT.to_owned();
+    store.create_access_key(&theirs).await.unwrap();
+    store.create_role(&role("Used", "AROAUSED")).await.unwrap();
+    assert_eq!(store.access_key_last_used("AKIAUSED").await.unwrap(), None);
+    assert_eq!(store.role_last_used("AROAUSED").await.unwrap(), None);
+
+    let generation = store.refresh_generation().await.unwrap();
+    store
+        .record_last_used(
+            &[
+                key_use("AKIAUSED", 10, "iam"),
+                key_use("AKIAROOT", 5, "sts"),
+                key_use("AKIATHEIRS", 5, "sts"),
+                key_use("AKIAGONE", 10, "iam"),
+            ],
+            &[role_use("AROAUSED", 20), role_use("AROAGONE", 20)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.refresh_generation().await.unwrap(),
+        generation,
+        "last-used records leave the cache alone"
+    );
+    assert_eq!(
+        store.access_key_last_used("AKIAUSED").await.unwrap(),
+        Some(key_use("AKIAUSED", 10, "iam"))
+    );
+    assert_eq!(store.access_key_last_used("AKIAGONE").await.unwrap(), None);
+    assert_eq!(store.role_last_used("AROAGONE").await.unwrap(), None);
+
+    // An older batch arriving late changes nothing; a newer one replaces.
+    store
+        .record_last_used(&[key_use("AKIAUSED", 3, "sts")], &[role_use("AROAUSED", 1)])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.access_key_last_used("AKIAUSED").await.unwrap(),
+        Some(key_use("AKIAUSED", 10, "iam"))
+    );
+    assert_eq!(
+        store.role_last_used("AROAUSED").await.unwrap(),
+        Some(role_use("AROAUSED", 20))
+    );
+    store
+        .record_last_used(&[key_use("AKIAUSED", 30, "sts")], &[])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.access_key_last_used("AKIAUSED").await.unwrap(),
+        Some(key_use("AKIAUSED", 30, "sts"))
+    );
+
+    // Per account: only its own keys and roles.
+    let mut mine: Vec<String> = store
+        .access_key_uses(ACCOUNT)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.access_key_id)
+        .collect();
+    mine.sort();
+    assert_eq!(mine, ["AKIAROOT", "AKIAUSED"]);
+    assert_eq!(store.role_uses(ACCOUNT).await.unwrap().len(), 1);
+    assert!(store.role_uses(OTHER_ACCOUNT).await.unwrap().is_empty());
+
+    // Deleting takes the record; a recreated role starts unused.
+    store
+        .delete_access_key(ACCOUNT, &alice, "AKIAUSED")
+        .await
+        .unwrap();
+    assert_eq!(store.access_key_last_used("AKIAUSED").await.unwrap(), None);
+    store.delete_role(ACCOUNT, "Used").await.unwrap();
+    store.create_role(&role("Used", "AROAAGAIN")).await.unwrap();
+    assert_eq!(store.role_last_used("AROAUSED").await.unwrap(), None);
+    assert_eq!(store.role_last_used("AROAAGAIN").await.unwrap(), None);
+    store.record_last_used(&[], &[]).await.unwrap();
+}
+
+/// The credential report: none at first; a generation is in progress between start and finish;
+/// a finished report stays for `max_age`, then a new generation replaces it; an abandoned
+/// generation is taken over, and its late finish is refused.
+pub async fn credential_reports(store: &dyn Store) {
+    seed_account(store).await;
+    seed_other_account(store).await;
+    let hours = time::Duration::hours;
+    let minutes = time::Duration::minutes;
+    assert_eq!(store.get_credential_report(ACCOUNT).await.unwrap(), None);
+    assert_eq!(
+        store
+            .start_credential_report(ACCOUNT, at(0), hours(4), minutes(5))
+            .await
+            .unwrap(),
+        ReportStart::Started { first: true }
+    );
+    let pending = store.get_credential_report(ACCOUNT).await.unwrap().unwrap();
+    assert_eq!((pending.started_at, pending.generated), (at(0), None));
+    assert_eq!(
+        store
+            .start_credential_report(ACCOUNT, at(1), hours(4), minutes(5))
+            .await
+            .unwrap(),
+        ReportStart::InProgress
+    );
+    store
+        .finish_credential_report(ACCOUNT, at(0), at(2), b"user,arn\n")
+        .await
+        .unwrap();
+    let done = store.get_credential_report(ACCOUNT).await.unwrap().unwrap();
+    assert_eq!(done.generated, Some((at(2), b"user,arn\n".to_vec())));
+    assert_eq!(
+        store.get_credential_report(OTHER_ACCOUNT).await.unwrap(),
+        None,
+        "one report per account"
+    );
+    assert_eq!(
+        store
+            .start_credential_report(ACCOUNT, at(3600), hours(4), minutes(5))
+            .await
+            .unwrap(),
+        ReportStart::Complete
+    );
+    let later = 4 * 3600 + 2;
+    assert_eq!(
+        store
+            .start_credential_report(ACCOUNT, at(later), hours(4), minutes(5))
+            .await
+            .unwrap(),
+        ReportStart::Started { first: false }
+    );
+    // Abandoned: a generation that never finished is taken over after `abandoned_after`, and
+    // the first one's finish no longer lands.
+    let takeover = later + 600;
+    assert_eq!(
+        store
+            .start_credential_report(ACCOUNT, at(takeover), hours(4), minutes(5))
+            .await
+            .unwrap(),
+        ReportStart::Started { first: true }
+    );
+    assert_not_found(
+        store
+            .finish_credential_report(ACCOUNT, at(later), at(later + 1), b"old")
+            .await,
+        EntityKind::CredentialReport,
+    );
+    store
+        .finish_credential_report(ACCOUNT, at(takeover), at(takeover + 1), b"new")
+        .await
+        .unwrap();
+    let report = store.get_credential_report(ACCOUNT).await.unwrap().unwrap();
+    assert_eq!(report.generated, Some((at(takeover + 1), b"new".to_vec())));
+}
+
+fn service_role(name: &str, id: &str) -> Role {
+    Role {
+        path: "/aws-service-role/autoscaling.amazonaws.com/".to_owned(),
+        description: None,
+        ..role(name, id)
+    }
+}
+
+fn deletion_task(name: &str, uuid: &str) -> DeletionTask {
+    DeletionTask {
+        task_id: format!("task/aws-service-role/autoscaling.amazonaws.com/{name}/{uuid}"),
+        account_id: ACCOUNT.to_owned(),
+        role_name: name.to_owned(),
+        status: DeletionStatus::Succeeded,
+        created_at: now(),
+    }
+}
+
+const SLR_POLICY: &str = "arn:aws:iam::aws:policy/aws-service-role/AutoScalingServiceRolePolicy";
+
+/// Service-linked roles: created with their policy in one transaction (a taken name changes
+/// nothing), deleted with their attachment and a task record; a customer role is not deleted
+/// this way; tasks are found only in their own account.
+pub async fn service_linked_roles(store: &dyn Store) {
+    seed_account(store).await;
+    seed_other_account(store).await;
+    let slr = service_role("AWSServiceRoleForAutoScaling", "AROASLR");
+    store
+        .create_service_linked_role(&slr, Some(SLR_POLICY))
+        .await
+        .unwrap();
+    let identity = Identity::role(ACCOUNT, "AWSServiceRoleForAutoScaling");
+    assert_eq!(
+        store.list_attached_policies(&identity).await.unwrap(),
+        [SLR_POLICY]
+    );
+    assert_exists(
+        store
+            .create_service_linked_role(
+                &service_role("awsserviceroleforautoscaling", "AROASLR2"),
+                Some(SLR_POLICY),
+            )
+            .await,
+        EntityKind::Role,
+    );
+    assert!(
+        store
+            .get_role(ACCOUNT, "AWSServiceRoleForAutoScaling")
+            .await
+            .is_ok()
+    );
+    assert_eq!(store.list_roles(ACCOUNT, None).await.unwrap().len(), 1);
+
+    store
+        .create_role(&role("Customer", "AROACUST"))
+        .await
+        .unwrap();
+    match store
+        .delete_service_linked_role(ACCOUNT, "Customer", &deletion_task("Customer", "1"))
+        .await
+    {
+        Err(StoreError::Conflict { kind, .. }) => assert_eq!(kind, EntityKind::Role),
+        other => panic!("a customer role was deleted as service-linked: {other:?}"),
+    }
+    assert!(store.get_role(ACCOUNT, "Customer").await.is_ok());
+    assert_not_found(
+        store
+            .delete_service_linked_role(ACCOUNT, "Nobody", &deletion_task("Nobody", "2"))
+            .await,
+        EntityKind::Role,
+    );
+    assert_not_found(
+        store
+            .delete_service_linked_role(
+                OTHER_ACCOUNT,
+                "AWSServiceRoleForAutoScaling",
+                &deletion_task("AWSServiceRoleForAutoScaling", "3"),
+            )
+            .await,
+        EntityKind::Role,
+    );
+
+    let task = deletion_task("AWSServiceRoleForAutoScaling", "4");
+    store
+        .delete_service_linked_role(ACCOUNT, "awsserviceroleforautoscaling", &task)
+        .await
+        .unwrap();
+    assert_not_found(
+        store
+            .get_role(ACCOUNT, "AWSServiceRoleForAutoScaling")
+            .await,
+        EntityKind::Role,
+    );
+    assert!(
+        store
+            .list_attached_policies(&identity)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .get_deletion_task(ACCOUNT, &task.task_id)
+            .await
+            .unwrap(),
+        task
+    );
+    assert_not_found(
+        store.get_deletion_task(OTHER_ACCOUNT, &task.task_id).await,
+        EntityKind::DeletionTask,
+    );
+    assert_not_found(
+        store.get_deletion_task(ACCOUNT, "task/none").await,
+        EntityKind::DeletionTask,
+    );
+    // The name is free again.
+    store
+        .create_service_linked_role(&slr, Some(SLR_POLICY))
+        .await
+        .unwrap();
+}
+
 /// `RACERS` calls of `call(i)` at once; returns their results in order.
 async fn race<'a, F, T>(call: impl Fn(usize) -> F) -> Vec<Result<T, StoreError>>
 where
@@ -1734,6 +2071,76 @@ pub async fn races(store: &dyn Store) {
                 .unwrap();
         }
     }
+
+    // Twenty DeleteServiceLinkedRole of one role: one task, the others find no role.
+    store
+        .create_service_linked_role(&service_role("AWSServiceRoleForRace", "AROARACE"), None)
+        .await
+        .unwrap();
+    let results = race(|i| async move {
+        let task = deletion_task("AWSServiceRoleForRace", &i.to_string());
+        store
+            .delete_service_linked_role(ACCOUNT, "AWSServiceRoleForRace", &task)
+            .await
+            .map(|()| task.task_id)
+    })
+    .await;
+    assert_eq!(count_ok(&results), 1);
+    for result in &results {
+        match result {
+            Ok(task_id) => assert!(store.get_deletion_task(ACCOUNT, task_id).await.is_ok()),
+            Err(StoreError::NotFound { kind, .. }) => assert_eq!(*kind, EntityKind::Role),
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+    let tasks = (0..RACERS)
+        .map(|i| deletion_task("AWSServiceRoleForRace", &i.to_string()).task_id)
+        .collect::<Vec<_>>();
+    let mut recorded = 0;
+    for task_id in &tasks {
+        recorded += usize::from(store.get_deletion_task(ACCOUNT, task_id).await.is_ok());
+    }
+    assert_eq!(recorded, 1, "one deletion task");
+
+    // Twenty CreateServiceLinkedRole of one service: one role.
+    let results = race(|i| async move {
+        store
+            .create_service_linked_role(
+                &service_role("AWSServiceRoleForOnce", &format!("AROAONCE{i:02}")),
+                Some(SLR_POLICY),
+            )
+            .await
+    })
+    .await;
+    assert_eq!(count_ok(&results), 1);
+    assert_eq!(
+        store
+            .list_attached_policies(&Identity::role(ACCOUNT, "AWSServiceRoleForOnce"))
+            .await
+            .unwrap(),
+        [SLR_POLICY]
+    );
+
+    // Twenty GenerateCredentialReport at once: one generation starts.
+    let results = race(|_| {
+        store.start_credential_report(
+            ACCOUNT,
+            now(),
+            time::Duration::hours(4),
+            time::Duration::minutes(5),
+        )
+    })
+    .await;
+    let started = results
+        .iter()
+        .filter(|r| matches!(r, Ok(ReportStart::Started { .. })))
+        .count();
+    assert_eq!(started, 1);
+    assert!(
+        results
+            .iter()
+            .all(|r| matches!(r, Ok(ReportStart::Started { .. } | ReportStart::InProgress)))
+    );
 
     // Twenty CreateUser of one name: one user.
     let results = race(|i| async move {

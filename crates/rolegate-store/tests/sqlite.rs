@@ -43,7 +43,11 @@ conformance!(
     service_credentials,
     cross_account_writes,
     races,
-    credential_races
+    credential_races,
+    keys_in_creation_order,
+    last_used,
+    credential_reports,
+    service_linked_roles,
 );
 
 #[tokio::test]

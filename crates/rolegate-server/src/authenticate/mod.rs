@@ -92,6 +92,10 @@ pub async fn authenticate(
                 .ok_or_else(AwsError::invalid_client_token_id)?;
             rolegate_sigv4::verify(request, &auth, &entry.secret, now, &options)
                 .map_err(|e| sigv4_error(&e))?;
+            // GetAccessKeyLastUsed's ServiceName and Region are the signing scope's.
+            state
+                .last_used
+                .key_used(&entry.key.access_key_id, now, &auth.scope.service, &region);
             let account = Arc::clone(&entry.account);
             match &entry.owner {
                 KeyIdentity::Root => Caller::root(account, &entry.key.access_key_id, partition),

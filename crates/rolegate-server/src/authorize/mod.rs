@@ -155,11 +155,13 @@ fn is_read_only_action(action: &str) -> bool {
 /// everyone else needs a policy that allows `action` on `resource`. A resource in another
 /// account is never reachable this way: IAM resources have no resource-based policies, so the
 /// engine's cross-account rule (both sides must grant) refuses it, for roots too.
+/// `context` adds the action's own condition keys (`iam:AWSServiceName`).
 pub fn require(
     caller: &Caller,
     facts: &RequestFacts,
     action: &str,
     resource: &Resource,
+    context: &[(&str, &str)],
 ) -> (DecisionRecord, Result<(), AwsError>) {
     let owner = resource_account(&resource.arn);
     let foreign = owner.is_some_and(|owner| {
@@ -183,6 +185,9 @@ pub fn require(
         request
             .context
             .insert(format!("aws:ResourceTag/{key}"), value.clone());
+    }
+    for (key, value) in context {
+        request.context.insert(*key, *value);
     }
     let (record, denied_by) = decide_with_reason(caller, &request, &[]);
     let result = match record.decision {

@@ -65,15 +65,23 @@ pub fn conforms(policy: Option<&PasswordPolicy>, password: &str, account_name: &
     }
 }
 
+/// When the profile's password passes the policy's `MaxPasswordAge` (`None`: never).
+pub fn expires_at(
+    policy: Option<&PasswordPolicy>,
+    profile: &LoginProfile,
+) -> Option<OffsetDateTime> {
+    policy
+        .and_then(|p| p.max_password_age)
+        .map(|days| profile.password_changed_at + time::Duration::days(days.into()))
+}
+
 /// Whether the profile's password is past the policy's `MaxPasswordAge` at `now`.
 pub fn expired(
     policy: Option<&PasswordPolicy>,
     profile: &LoginProfile,
     now: OffsetDateTime,
 ) -> bool {
-    policy
-        .and_then(|p| p.max_password_age)
-        .is_some_and(|days| profile.password_changed_at + time::Duration::days(days.into()) <= now)
+    expires_at(policy, profile).is_some_and(|at| at <= now)
 }
 
 /// The Argon2id PHC string of `password`, with a fresh random salt.

@@ -9,11 +9,13 @@ use rolegate_protocol::{AwsError, Service};
 use crate::operation::{Route, route};
 use crate::operations::iam::access_keys::{
     create_access_key::CreateAccessKey, delete_access_key::DeleteAccessKey,
-    list_access_keys::ListAccessKeys, update_access_key::UpdateAccessKey,
+    get_access_key_last_used::GetAccessKeyLastUsed, list_access_keys::ListAccessKeys,
+    update_access_key::UpdateAccessKey,
 };
 use crate::operations::iam::account::{
     create_account_alias::CreateAccountAlias, delete_account_alias::DeleteAccountAlias,
-    get_account_summary::GetAccountSummary, list_account_aliases::ListAccountAliases,
+    generate_credential_report::GenerateCredentialReport, get_account_summary::GetAccountSummary,
+    get_credential_report::GetCredentialReport, list_account_aliases::ListAccountAliases,
 };
 use crate::operations::iam::account_password_policy::{
     delete_account_password_policy::DeleteAccountPasswordPolicy,
@@ -76,6 +78,11 @@ use crate::operations::iam::service_credentials::{
     list_service_specific_credentials::ListServiceSpecificCredentials,
     reset_service_specific_credential::ResetServiceSpecificCredential,
     update_service_specific_credential::UpdateServiceSpecificCredential,
+};
+use crate::operations::iam::service_linked_roles::{
+    create_service_linked_role::CreateServiceLinkedRole,
+    delete_service_linked_role::DeleteServiceLinkedRole,
+    get_service_linked_role_deletion_status::GetServiceLinkedRoleDeletionStatus,
 };
 use crate::operations::iam::signing_certificates::{
     delete_signing_certificate::DeleteSigningCertificate,
@@ -147,6 +154,7 @@ const ROUTES: &[Route] = &[
     route::<ResetServiceSpecificCredential>(),
     route::<UpdateServiceSpecificCredential>(),
     route::<DeleteServiceSpecificCredential>(),
+    route::<GetAccessKeyLastUsed>(),
     // groups
     route::<CreateGroup>(),
     route::<GetGroup>(),
@@ -166,6 +174,10 @@ const ROUTES: &[Route] = &[
     route::<DeleteRole>(),
     route::<PutRolePermissionsBoundary>(),
     route::<DeleteRolePermissionsBoundary>(),
+    // service-linked roles
+    route::<CreateServiceLinkedRole>(),
+    route::<DeleteServiceLinkedRole>(),
+    route::<GetServiceLinkedRoleDeletionStatus>(),
     // instance profiles
     route::<CreateInstanceProfile>(),
     route::<GetInstanceProfile>(),
@@ -246,6 +258,8 @@ const ROUTES: &[Route] = &[
     route::<CreateAccountAlias>(),
     route::<DeleteAccountAlias>(),
     route::<ListAccountAliases>(),
+    route::<GenerateCredentialReport>(),
+    route::<GetCredentialReport>(),
     route::<GetAccountAuthorizationDetails>(),
     route::<GetAccountPasswordPolicy>(),
     route::<UpdateAccountPasswordPolicy>(),

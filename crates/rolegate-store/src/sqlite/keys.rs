@@ -102,7 +102,7 @@ impl AccessKeys for SqliteStore {
     ) -> Result<Vec<AccessKey>, StoreError> {
         let (kind, name) = owner_columns(owner);
         let sql = "SELECT * FROM access_keys WHERE account_id = ?1 AND owner_kind = ?2 \
-                   AND (owner_kind = 'root' OR owner_name = ?3) ORDER BY created_at, access_key_id";
+                   AND (owner_kind = 'root' OR owner_name = ?3) ORDER BY created_at, rowid";
         let rows = sqlx::query(sql)
             .bind(account_id)
             .bind(kind)

@@ -11,13 +11,16 @@
 mod accounts;
 mod groups;
 mod keys;
+mod last_used;
 mod login_profiles;
 mod mfa;
 mod policies;
 mod profiles;
+mod reports;
 mod roles;
 mod server_certificates;
 mod service_credentials;
+mod service_linked;
 mod signing_certificates;
 mod ssh_keys;
 mod tags;

@@ -6,7 +6,7 @@ use sqlx::sqlite::SqliteRow;
 
 use super::users::check_blockers;
 use super::{
-    PATH_PREFIX, SqliteStore, delete_owned_rows, ensure_boundary, ensure_identity, from_unix,
+    PATH_PREFIX, SqliteStore, Tx, delete_owned_rows, ensure_boundary, ensure_identity, from_unix,
     or_already_exists, unix, within_quota, write_tags,
 };
 use crate::{Blocker, EntityKind, Identity, Quota, Role, RoleUpdate, Roles, StoreError, Tag};
@@ -27,8 +27,42 @@ pub(super) fn role_from_row(row: &SqliteRow, tags: Vec<Tag>) -> Result<Role, Sto
     })
 }
 
+/// `LimitExceeded` when the account has all the roles `RolesPerAccount` allows.
+pub(super) async fn roles_within_quota(tx: &mut Tx, account_id: &str) -> Result<(), StoreError> {
+    within_quota(
+        tx,
+        Quota::RolesPerAccount,
+        "SELECT COUNT(*) FROM roles WHERE account_id = ?",
+        &[account_id],
+    )
+    .await
+}
+
+/// Inserts the role and its tags; `AlreadyExists` when the name is taken.
+pub(super) async fn insert_role(tx: &mut Tx, role: &Role) -> Result<(), StoreError> {
+    let inserted = sqlx::query(
+        "INSERT INTO roles (account_id, name, role_id, path, trust_policy, trust_policy_bound, \
+         description, max_session_duration, permissions_boundary, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&role.account_id)
+    .bind(&role.name)
+    .bind(&role.role_id)
+    .bind(&role.path)
+    .bind(&role.trust_policy)
+    .bind(&role.trust_policy_bound)
+    .bind(&role.description)
+    .bind(role.max_session_duration)
+    .bind(&role.permissions_boundary)
+    .bind(unix(role.created_at))
+    .execute(&mut **tx)
+    .await;
+    or_already_exists(inserted, EntityKind::Role, &role.name)?;
+    write_tags(tx, (&role.account_id, "role", &role.name), &role.tags).await
+}
+
 /// What keeps a role from being deleted, in the order it is reported.
-const ROLE_BLOCKERS: [(Blocker, &str); 3] = [
+pub(super) const ROLE_BLOCKERS: [(Blocker, &str); 3] = [
     (
         Blocker::InstanceProfileRoles,
         "SELECT EXISTS(SELECT 1 FROM instance_profile_roles WHERE account_id = ?1 \
@@ -50,38 +84,14 @@ const ROLE_BLOCKERS: [(Blocker, &str); 3] = [
 impl Roles for SqliteStore {
     async fn create_role(&self, role: &Role) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        within_quota(
-            &mut tx,
-            Quota::RolesPerAccount,
-            "SELECT COUNT(*) FROM roles WHERE account_id = ?",
-            &[&role.account_id],
-        )
-        .await?;
+        roles_within_quota(&mut tx, &role.account_id).await?;
         ensure_boundary(
             &mut tx,
             &role.account_id,
             role.permissions_boundary.as_deref(),
         )
         .await?;
-        let inserted = sqlx::query(
-            "INSERT INTO roles (account_id, name, role_id, path, trust_policy, trust_policy_bound, \
-             description, max_session_duration, permissions_boundary, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&role.account_id)
-        .bind(&role.name)
-        .bind(&role.role_id)
-        .bind(&role.path)
-        .bind(&role.trust_policy)
-        .bind(&role.trust_policy_bound)
-        .bind(&role.description)
-        .bind(role.max_session_duration)
-        .bind(&role.permissions_boundary)
-        .bind(unix(role.created_at))
-        .execute(&mut *tx)
-        .await;
-        or_already_exists(inserted, EntityKind::Role, &role.name)?;
-        write_tags(&mut tx, (&role.account_id, "role", &role.name), &role.tags).await?;
+        insert_role(&mut tx, role).await?;
         self.commit(tx).await
     }
 

@@ -8,13 +8,14 @@
 //! AWS-managed policies listed are those the account uses.
 
 use rolegate_protocol::{Service, Shape, ShapeWriter};
-use rolegate_store::{Group, Identity, PolicyScope, PolicyVersion, Role, User};
+use rolegate_store::{Group, Identity, PolicyScope, PolicyVersion, Role, RoleUse, User};
 use rolegate_types::Partition;
 
 use super::groups::write_group;
 use super::identity_policies::list_attached_policies::write_attached;
 use super::instance_profiles::{ProfileView, write_profile};
 use super::managed_policies::{PolicyShape, PolicyView, write_policy, write_version};
+use super::roles::write_role_last_used;
 use super::{Page, Paged, write_boundary, write_tags};
 use crate::authorize::Resource;
 use crate::error::Error;
@@ -91,6 +92,7 @@ enum Detail {
         inline: Vec<Inline>,
         attached: Vec<String>,
         profiles: Vec<ProfileView>,
+        last_used: Option<RoleUse>,
     },
     Policy {
         policy: PolicyView,
@@ -176,6 +178,7 @@ impl Shape for Details {
                     inline,
                     attached,
                     profiles,
+                    last_used,
                 } = detail
                 {
                     w.string("Path", &role.path);
@@ -193,7 +196,7 @@ impl Shape for Details {
                     if !role.tags.is_empty() {
                         write_tags(w, &role.tags);
                     }
-                    w.structure("RoleLastUsed", |_| {});
+                    write_role_last_used(w, last_used.as_ref());
                 }
             },
         );
@@ -338,6 +341,7 @@ async fn detail(ctx: &Ctx<'_>, entity: Entity) -> Result<Detail, Error> {
                 inline: store.list_inline_policies(&identity).await?,
                 attached: store.list_attached_policies(&identity).await?,
                 profiles,
+                last_used: ctx.state.last_used.role(store, &role.role_id).await?,
                 role,
             }
         }

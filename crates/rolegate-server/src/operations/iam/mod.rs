@@ -16,6 +16,7 @@ pub mod mfa;
 pub mod roles;
 pub mod server_certificates;
 pub mod service_credentials;
+pub mod service_linked_roles;
 pub mod signing_certificates;
 pub mod ssh_keys;
 pub mod tags;

@@ -350,6 +350,9 @@ async fn assume(ctx: &mut Ctx<'_>, request: AssumeRole) -> Result<AssumedRole, E
         chain_depth: calling_session.map_or(0, |s| s.chain_depth + 1),
     };
     let (minted, session) = mint(&ctx.state.sealer, session).map_err(Error::internal)?;
+    ctx.state
+        .last_used
+        .role_used(&role.role.role_id, ctx.facts.now, &ctx.facts.region);
     let report_packed =
         request.policy.is_some() || !request.policy_arns.is_empty() || !request.tags.is_empty();
     Ok(AssumedRole {

@@ -4,6 +4,7 @@
 
 pub mod create_access_key;
 pub mod delete_access_key;
+pub mod get_access_key_last_used;
 pub mod list_access_keys;
 pub mod update_access_key;
 

@@ -1,8 +1,11 @@
-//! The account itself: its summary (counts and quotas) and its one alias.
+//! The account itself: its summary (counts and quotas), its one alias and its credential report.
 
 pub mod create_account_alias;
+pub mod credential_report;
 pub mod delete_account_alias;
+pub mod generate_credential_report;
 pub mod get_account_summary;
+pub mod get_credential_report;
 pub mod list_account_aliases;
 
 use rolegate_protocol::StringRule;

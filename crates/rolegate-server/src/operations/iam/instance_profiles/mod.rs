@@ -48,7 +48,7 @@ pub fn write_profile(
     w.string("Arn", &profile.arn(partition.as_str()));
     w.timestamp("CreateDate", profile.created_at);
     w.list("Roles", &view.roles, |w, role| {
-        write_role(w, role, partition, RoleShape::InProfile)
+        write_role(w, role, partition, RoleShape::InProfile, None)
     });
     if with_tags && !profile.tags.is_empty() {
         write_tags(w, &profile.tags);

@@ -1,10 +1,12 @@
-//! `CreateVirtualMFADevice`: a new seed, sealed at rest and shown once (never in the audit log).
+//! `CreateVirtualMFADevice`: a new seed, sealed at rest and shown once, as base32 text and as a
+//! QR code PNG (neither ever in the audit log).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use rolegate_protocol::{Service, Shape, ShapeWriter, Tag, model};
 use rolegate_store::{MfaDevice, Taggable, TaggableKind};
 
+use super::qr_code;
 use crate::authorize::Resource;
 use crate::credentials::new_totp_seed;
 use crate::error::Error;
@@ -20,6 +22,7 @@ pub struct CreateVirtualMfaDevice {
 pub struct Created {
     serial: String,
     seed: String,
+    qr_code_png: Vec<u8>,
     tags: Vec<rolegate_store::Tag>,
 }
 
@@ -29,6 +32,8 @@ impl Shape for Created {
             w.string("SerialNumber", &self.serial);
             // A blob member: the base32 seed text, base64-encoded on the wire.
             w.secret("Base32StringSeed", &STANDARD.encode(self.seed.as_bytes()));
+            // A blob too: the PNG's bytes, base64-encoded. It holds the seed.
+            w.secret("QRCodePNG", &STANDARD.encode(&self.qr_code_png));
             if !self.tags.is_empty() {
                 write_tags(w, &self.tags);
             }
@@ -56,6 +61,15 @@ impl Operation for CreateVirtualMfaDevice {
         let serial = iam_arn(ctx, "mfa", &self.path, &self.name);
         ctx.authorize("iam:CreateVirtualMFADevice", &Resource::arn(serial.clone()))?;
         let seed = new_totp_seed()?;
+        let account_name = ctx
+            .store()
+            .list_account_aliases(ctx.account_id())
+            .await?
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| ctx.account_id().to_owned());
+        let qr_code_png = qr_code::png(&qr_code::otpauth_uri(&self.name, &account_name, &seed))
+            .map_err(Error::internal)?;
         let sealed = ctx.state.sealer.seal_secret(&seed, &serial)?;
         let device = MfaDevice {
             serial_number: serial.clone(),
@@ -72,6 +86,11 @@ impl Operation for CreateVirtualMfaDevice {
             let resource = Taggable::new(TaggableKind::MfaDevice, ctx.account_id(), &serial);
             ctx.store().tag(&resource, &tags).await?;
         }
-        Ok(Created { serial, seed, tags })
+        Ok(Created {
+            serial,
+            seed,
+            qr_code_png,
+            tags,
+        })
     }
 }

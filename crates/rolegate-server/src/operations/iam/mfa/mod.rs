@@ -7,6 +7,7 @@ pub mod delete_virtual_mfa_device;
 pub mod enable_mfa_device;
 pub mod list_mfa_devices;
 pub mod list_virtual_mfa_devices;
+pub mod qr_code;
 pub mod resync_mfa_device;
 
 use rolegate_protocol::AwsError;

@@ -79,6 +79,7 @@ impl Operation for CreateRole {
         Ok(RoleResult {
             role,
             partition: ctx.facts.partition,
+            last_used: None,
             shape: RoleShape::Create,
         })
     }

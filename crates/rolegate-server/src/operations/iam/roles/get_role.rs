@@ -31,8 +31,10 @@ impl Operation for GetRole {
             &role_resource(ctx, &self.name, role.as_ref()),
         )?;
         let role = role.ok_or_else(|| no_such_identity(IdentityKind::Role, &self.name))?;
+        let last_used = ctx.state.last_used.role(ctx.store(), &role.role_id).await?;
         Ok(RoleResult {
             role,
+            last_used,
             partition: ctx.facts.partition,
             shape: RoleShape::Get,
         })

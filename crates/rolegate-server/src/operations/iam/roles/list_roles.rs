@@ -22,7 +22,7 @@ pub struct Roles {
 impl Shape for Roles {
     fn write<W: ShapeWriter>(&self, w: &mut W) {
         self.roles.write(w, "Roles", |w, role| {
-            write_role(w, role, self.partition, RoleShape::List)
+            write_role(w, role, self.partition, RoleShape::List, None)
         });
     }
 }

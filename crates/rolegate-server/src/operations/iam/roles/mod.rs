@@ -18,7 +18,7 @@ pub mod update_role_description;
 
 use rolegate_policy::{Policy, PolicyType};
 use rolegate_protocol::{AwsError, ShapeWriter};
-use rolegate_store::Role;
+use rolegate_store::{Role, RoleUse};
 use rolegate_types::{Arn, Partition};
 use serde_json::Value;
 
@@ -41,7 +41,24 @@ pub enum RoleShape {
     InProfile,
 }
 
-pub fn write_role(w: &mut impl ShapeWriter, role: &Role, partition: Partition, shape: RoleShape) {
+/// `RoleLastUsed`: present but empty for a role never assumed, as AWS writes it.
+pub fn write_role_last_used(w: &mut impl ShapeWriter, last_used: Option<&RoleUse>) {
+    w.structure("RoleLastUsed", |w| {
+        if let Some(used) = last_used {
+            w.timestamp("LastUsedDate", used.used_at);
+            w.string("Region", &used.region);
+        }
+    });
+}
+
+/// A role element; `last_used` is written by GetRole only.
+pub fn write_role(
+    w: &mut impl ShapeWriter,
+    role: &Role,
+    partition: Partition,
+    shape: RoleShape,
+    last_used: Option<&RoleUse>,
+) {
     w.string("Path", &role.path);
     w.string("RoleName", &role.name);
     w.string("RoleId", &role.role_id);
@@ -62,7 +79,7 @@ pub fn write_role(w: &mut impl ShapeWriter, role: &Role, partition: Partition, s
         }
     }
     if shape == RoleShape::Get {
-        w.structure("RoleLastUsed", |_| {});
+        write_role_last_used(w, last_used);
     }
 }
 
@@ -71,12 +88,20 @@ pub struct RoleResult {
     pub role: Role,
     pub partition: Partition,
     pub shape: RoleShape,
+    /// GetRole's `RoleLastUsed`.
+    pub last_used: Option<RoleUse>,
 }
 
 impl rolegate_protocol::Shape for RoleResult {
     fn write<W: ShapeWriter>(&self, w: &mut W) {
         w.structure("Role", |w| {
-            write_role(w, &self.role, self.partition, self.shape)
+            write_role(
+                w,
+                &self.role,
+                self.partition,
+                self.shape,
+                self.last_used.as_ref(),
+            )
         });
     }
 }

@@ -44,6 +44,7 @@ impl Operation for UpdateRoleDescription {
         Ok(RoleResult {
             role,
             partition: ctx.facts.partition,
+            last_used: None,
             shape: RoleShape::Get,
         })
     }

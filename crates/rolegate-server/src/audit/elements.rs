@@ -1,7 +1,7 @@
 //! `responseElements`: an output's [`Shape`] written as CloudTrail writes it, member names in
 //! lower camel case (`AccessKeyId` → `accessKeyId`), lists as arrays, and secrets left out.
 
-use rolegate_protocol::{Shape, ShapeWriter, format_timestamp, lower_camel};
+use rolegate_protocol::{Shape, ShapeWriter, format_timestamp};
 use time::OffsetDateTime;
 
 use super::ResponseElements;
@@ -9,19 +9,19 @@ use super::ResponseElements;
 /// The JSON of `output`'s members; `None` when it has none (CloudTrail writes `null`).
 pub fn response_elements(output: &impl Shape) -> Option<ResponseElements> {
     let mut writer = JsonWriter::default();
-    writer.out.push('{');
+    writer.out.push(b'{');
     output.write(&mut writer);
     if writer.out.len() == 1 {
         return None;
     }
-    writer.out.push('}');
-    serde_json::value::RawValue::from_string(writer.out).ok()
+    writer.out.push(b'}');
+    Some(ResponseElements(writer.out))
 }
 
-/// Writes the members of one JSON object after another, into one string.
+/// Writes the members of one JSON object after another, into one buffer.
 #[derive(Default)]
 struct JsonWriter {
-    out: String,
+    out: Vec<u8>,
     /// Whether the current object or array already has an entry (a comma goes before the next).
     started: bool,
 }
@@ -29,26 +29,30 @@ struct JsonWriter {
 impl JsonWriter {
     fn separate(&mut self) {
         if self.started {
-            self.out.push(',');
+            self.out.push(b',');
         }
         self.started = true;
     }
 
+    /// `"accessKeyId":` for member `AccessKeyId`. Member names are the service model's ASCII
+    /// identifiers, so nothing in them needs escaping.
     fn key(&mut self, name: &str) {
         self.separate();
-        self.push_string(&lower_camel(name));
-        self.out.push(':');
+        self.out.push(b'"');
+        if let Some((first, rest)) = name.as_bytes().split_first() {
+            self.out.push(first.to_ascii_lowercase());
+            self.out.extend_from_slice(rest);
+        }
+        self.out.extend_from_slice(b"\":");
     }
 
     fn push_string(&mut self, text: &str) {
-        // serde_json's escaping; writing a string to a String cannot fail.
-        if let Ok(quoted) = serde_json::to_string(text) {
-            self.out.push_str(&quoted);
-        }
+        // serde_json's escaping, straight into the buffer; writing to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut self.out, text);
     }
 
     /// `open` + the members `content` writes + `close`, with its own comma state.
-    fn nest(&mut self, open: char, close: char, content: impl FnOnce(&mut Self)) {
+    fn nest(&mut self, open: u8, close: u8, content: impl FnOnce(&mut Self)) {
         self.out.push(open);
         let outer = std::mem::replace(&mut self.started, false);
         content(self);
@@ -67,12 +71,14 @@ impl ShapeWriter for JsonWriter {
 
     fn number(&mut self, name: &str, value: i64) {
         self.key(name);
-        self.out.push_str(itoa::Buffer::new().format(value));
+        self.out
+            .extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
     }
 
     fn boolean(&mut self, name: &str, value: bool) {
         self.key(name);
-        self.out.push_str(if value { "true" } else { "false" });
+        self.out
+            .extend_from_slice(if value { b"true" } else { b"false" });
     }
 
     fn timestamp(&mut self, name: &str, at: OffsetDateTime) {
@@ -86,7 +92,7 @@ impl ShapeWriter for JsonWriter {
 
     fn structure(&mut self, name: &str, content: impl FnOnce(&mut Self)) {
         self.key(name);
-        self.nest('{', '}', content);
+        self.nest(b'{', b'}', content);
     }
 
     fn list<T>(
@@ -96,29 +102,30 @@ impl ShapeWriter for JsonWriter {
         mut item: impl FnMut(&mut Self, T),
     ) {
         self.key(name);
-        self.nest('[', ']', |w| {
+        self.nest(b'[', b']', |w| {
             for each in items {
                 w.separate();
-                w.nest('{', '}', |w| item(w, each));
+                w.nest(b'{', b'}', |w| item(w, each));
             }
         });
     }
 
     fn number_map(&mut self, name: &str, entries: &[(&str, i64)]) {
         self.key(name);
-        self.nest('{', '}', |w| {
+        self.nest(b'{', b'}', |w| {
             for (key, value) in entries {
                 w.separate();
                 w.push_string(key);
-                w.out.push(':');
-                w.out.push_str(itoa::Buffer::new().format(*value));
+                w.out.push(b':');
+                w.out
+                    .extend_from_slice(itoa::Buffer::new().format(*value).as_bytes());
             }
         });
     }
 
     fn strings<S: AsRef<str>>(&mut self, name: &str, items: &[S]) {
         self.key(name);
-        self.nest('[', ']', |w| {
+        self.nest(b'[', b']', |w| {
             for each in items {
                 w.separate();
                 w.push_string(each.as_ref());
@@ -157,7 +164,7 @@ mod tests {
     #[test]
     fn writes_cloudtrail_json_without_secrets() {
         let elements = response_elements(&Created).unwrap();
-        let value: serde_json::Value = serde_json::from_str(elements.get()).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&elements.0).unwrap();
         assert_eq!(
             value,
             serde_json::json!({
@@ -166,7 +173,11 @@ mod tests {
                 "names": ["x", "y"],
             })
         );
-        assert!(!elements.get().contains("never logged"));
+        assert!(
+            !String::from_utf8(elements.0)
+                .unwrap()
+                .contains("never logged")
+        );
     }
 
     #[test]

@@ -36,9 +36,11 @@ const SECRET_PARAMETERS: &[&str] = &[
     "PrivateKey",
 ];
 
-/// `responseElements`: what an action returned, secrets left out, written from the output's
-/// one [`Shape`](rolegate_protocol::Shape) (no `serde_json::Value` built and walked per call).
-pub type ResponseElements = Box<serde_json::value::RawValue>;
+/// `responseElements`: what an action returned, secrets left out, as the JSON object written
+/// from the output's one [`Shape`](rolegate_protocol::Shape) (no `serde_json::Value` built
+/// and walked per call). Only [`response_elements`] makes one, so it is always valid JSON.
+#[derive(Debug)]
+pub struct ResponseElements(Vec<u8>);
 
 /// How long the writer lets events accumulate after each write.
 const BATCH_PAUSE: std::time::Duration = std::time::Duration::from_millis(5);
@@ -222,7 +224,9 @@ struct Decision<'a> {
     matched_statements: &'a [String],
 }
 
-/// One CloudTrail record, plus Rolegate's `authorization` member (the decisions taken).
+/// One CloudTrail record, plus Rolegate's `authorization` member (the decisions taken), but for
+/// `responseElements`: [`event`] writes that last, from the JSON the output's shape wrote
+/// (serde_json would parse it whole again to make a `RawValue` of it).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Event<'a> {
@@ -236,7 +240,6 @@ struct Event<'a> {
     source_ip_address: &'a str,
     user_agent: &'a str,
     request_parameters: Option<RequestParameters<'a>>,
-    response_elements: Option<&'a serde_json::value::RawValue>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error_code: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -295,7 +298,6 @@ pub fn event(call: &Call<'_>) -> Vec<u8> {
         source_ip_address: call.source_ip,
         user_agent: call.user_agent,
         request_parameters: has_parameters.then_some(parameters),
-        response_elements: call.response_elements.as_deref(),
         error_code: call.error.map(|e| e.code.as_ref()),
         error_message: call.error.and_then(|e| e.message.as_deref()),
         request_id: call.request_id,
@@ -323,7 +325,14 @@ pub fn event(call: &Call<'_>) -> Vec<u8> {
         tracing::error!(%e, "audit event not serializable");
         return Vec::new();
     }
-    line.push(b'\n');
+    // The object's closing brace gives way to the last member.
+    line.pop();
+    line.extend_from_slice(b",\"responseElements\":");
+    match &call.response_elements {
+        Some(ResponseElements(json)) => line.extend_from_slice(json),
+        None => line.extend_from_slice(b"null"),
+    }
+    line.extend_from_slice(b"}\n");
     line
 }
 
@@ -368,5 +377,44 @@ mod tests {
         );
         assert_eq!(event["eventSource"], "sts.amazonaws.com");
         assert!(event.get("errorCode").is_none());
+        assert_eq!(event["responseElements"], serde_json::Value::Null);
+    }
+
+    struct Assumed;
+
+    impl rolegate_protocol::Shape for Assumed {
+        fn write<W: rolegate_protocol::ShapeWriter>(&self, w: &mut W) {
+            w.structure("Credentials", |w| {
+                w.string("AccessKeyId", "ASIA\"1\"");
+                w.secret("SecretAccessKey", "never logged");
+            });
+        }
+    }
+
+    #[test]
+    fn response_elements_are_the_last_member() {
+        let call = Call {
+            request_id: "r",
+            event_time: OffsetDateTime::UNIX_EPOCH,
+            service: Service::Sts,
+            action: "AssumeRole",
+            read_only: false,
+            region: "us-east-1",
+            source_ip: "127.0.0.1",
+            user_agent: "test",
+            caller: None,
+            parameters: Vec::new(),
+            response_elements: response_elements(&Assumed),
+            decisions: &[],
+            error: None,
+        };
+        let line = event(&call);
+        assert_eq!(line.last(), Some(&b'\n'));
+        let event: serde_json::Value = serde_json::from_slice(&line).unwrap();
+        assert_eq!(
+            event["responseElements"],
+            serde_json::json!({"credentials": {"accessKeyId": "ASIA\"1\""}})
+        );
+        assert_eq!(event["requestID"], "r");
     }
 }
